@@ -1,0 +1,162 @@
+//! `cufpress new …`: scaffolds a content file with the right front matter.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, Months, NaiveDate};
+use clap::{Args, Subcommand};
+
+use cufpress::dates;
+use cufpress::diagnostics::Diagnostic;
+use cufpress::load::{is_slug, to_slug};
+
+#[derive(Args)]
+pub struct NewArgs {
+    #[command(subcommand)]
+    kind: NewKind,
+    /// Dossier du site (qui contient content/)
+    #[arg(long, value_name = "DOSSIER", default_value = ".", global = true)]
+    root: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum NewKind {
+    /// Un nouveau numéro de la lettre : cufpress new lettre 2025-11
+    Lettre {
+        /// Mois du numéro, AAAA-MM
+        mois: String,
+    },
+    /// Un article d'un numéro : cufpress new article 2025-11 reunion-liban --rubrique geographique
+    Article {
+        /// Mois du numéro, AAAA-MM
+        mois: String,
+        /// Nom du fichier (minuscules, chiffres, tirets)
+        nom: String,
+        /// Rubrique (id d'une section de site.yaml)
+        #[arg(long, value_name = "ID", default_value = "informations")]
+        rubrique: String,
+    },
+    /// Un événement de l'agenda : cufpress new evenement cop31 --date 2026-11-09
+    Evenement {
+        /// Nom du fichier (minuscules, chiffres, tirets)
+        nom: String,
+        /// Date de début, AAAA-MM-JJ
+        #[arg(long, value_name = "AAAA-MM-JJ")]
+        date: String,
+    },
+    /// Un partenariat d'un répertoire : cufpress new partenariat japon nantes-niigata
+    Partenariat {
+        /// Dossier du répertoire (pays)
+        pays: String,
+        /// Nom du fichier (minuscules, chiffres, tirets)
+        nom: String,
+    },
+}
+
+/// Writes the file; returns the French confirmation.
+pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
+    let (rel, text) = match a.kind {
+        NewKind::Lettre { mois } => {
+            let first = month(&mois)?;
+            let second = first + Months::new(1);
+            let end = first + Months::new(2) - chrono::Days::new(1);
+            let title = format!(
+                "{} & {} {}",
+                capitalize(&dates::month_name(first)),
+                capitalize(&dates::month_name(second)),
+                second.year()
+            );
+            (
+                format!("content/lettres/{mois}/_index.md"),
+                format!(
+                    "---\ntitle: \"{title}\"\nnumber: \ndate: {first}\nperiod:\n  from: {first}\n  to: {end}\npreheader: \"\"\ndraft: true\n---\n"
+                ),
+            )
+        }
+        NewKind::Article {
+            mois,
+            nom,
+            rubrique,
+        } => {
+            month(&mois)?;
+            slug(&nom)?;
+            (
+                format!("content/lettres/{mois}/{nom}.md"),
+                format!(
+                    "---\ntitle: \"\"\nsection: {rubrique}\ngroup: \nthemes: []\nsummary: \"\"\nlink: \nweight: 100\n---\n\nÉcrivez ici le texte de l'article.\n"
+                ),
+            )
+        }
+        NewKind::Evenement { nom, date } => {
+            slug(&nom)?;
+            let d = NaiveDate::parse_from_str(&date, "%Y-%m-%d").map_err(|_| {
+                Diagnostic::error(&date, 0, 0, "date invalide : attendu AAAA-MM-JJ")
+            })?;
+            (
+                format!("content/agenda/{}/{nom}.md", d.year()),
+                format!(
+                    "---\ntitle: \"\"\nstart: {d}\nend: \nplace: \"\"\nformat: presentiel\nmembers_only: false\ngroup: \nlink: \n---\n\nDescription de l'événement.\n"
+                ),
+            )
+        }
+        NewKind::Partenariat { pays, nom } => {
+            slug(&pays)?;
+            slug(&nom)?;
+            (
+                format!("content/repertoire/{pays}/{nom}.md"),
+                "---\nfrench:\n  name: \"\"\n  type: commune\n  region: \"\"\n  department: \"\"\npartner:\n  name: \"\"\n  type: \"\"\n  region: \"\"\nkind: cooperation\nsince: \nthemes: []\nprojects: []\ncontacts: []\n---\n\nHistorique, objectifs et actions du partenariat.\n".to_string(),
+            )
+        }
+    };
+    write_new(&a.root, &rel, &text)
+}
+
+fn write_new(root: &Path, rel: &str, text: &str) -> Result<String, Diagnostic> {
+    let path = root.join(rel);
+    if path.exists() {
+        return Err(Diagnostic::error(
+            rel,
+            0,
+            0,
+            "ce fichier existe déjà : il n'a pas été modifié",
+        )
+        .with_suggestion("choisissez un autre nom, ou modifiez le fichier existant"));
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::error(rel, 0, 0, format!("création impossible : {e}")))?;
+    }
+    std::fs::write(&path, text)
+        .map_err(|e| Diagnostic::error(rel, 0, 0, format!("écriture impossible : {e}")))?;
+    Ok(format!("Créé : {rel}"))
+}
+
+fn month(s: &str) -> Result<NaiveDate, Diagnostic> {
+    NaiveDate::parse_from_str(&format!("{s}-01"), "%Y-%m-%d")
+        .ok()
+        .filter(|_| s.len() == 7)
+        .ok_or_else(|| {
+            Diagnostic::error(s, 0, 0, format!("mois « {s} » invalide"))
+                .with_suggestion("écrivez l'année et le mois, par exemple 2025-11")
+        })
+}
+
+fn slug(s: &str) -> Result<(), Diagnostic> {
+    if is_slug(s) {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(
+            s,
+            0,
+            0,
+            format!("nom « {s} » invalide : minuscules sans accent, chiffres et tirets seulement"),
+        )
+        .with_suggestion(format!("par exemple « {} »", to_slug(s))))
+    }
+}
+
+fn capitalize(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
+        .unwrap_or_default()
+}

@@ -1,0 +1,193 @@
+//! cufpress: the static-site generator of Cités Unies France.
+//!
+//! One pipeline, five stages, read top to bottom in [`build`]:
+//! `load` (files → typed `Site`), `resolve` (references, order, derived
+//! data), `render` (pure functions → `(path, bytes)`), then `publish`
+//! (fresh directory swapped in). Diagnostics are values, collected across
+//! the whole run and printed once by the binary.
+
+#![warn(missing_docs)]
+
+pub mod dates;
+pub mod diagnostics;
+pub mod load;
+pub mod model;
+pub mod publish;
+pub mod render;
+pub mod resolve;
+pub mod schema;
+pub mod urls;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use diagnostics::{Diagnostic, Diagnostics};
+use load::{LoadOptions, SourceFile};
+use render::Output;
+use render::theme::{Theme, ThemeFile};
+
+/// What `cufpress build` and `cufpress check` are asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Folder holding `content/` and `themes/`.
+    pub root: PathBuf,
+    /// Where the site is published (`public/`).
+    pub output: PathBuf,
+    /// Overrides `base_url` of `site.yaml`.
+    pub base_url: Option<String>,
+    /// Keep drafts.
+    pub drafts: bool,
+    /// The date "upcoming" and "past" are measured against.
+    pub today: NaiveDate,
+    /// False for `check`: everything but writing.
+    pub write: bool,
+}
+
+/// How a build went.
+#[derive(Debug)]
+pub struct BuildReport {
+    /// Every diagnostic, sorted by file and line.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Number of files generated (outputs and copied assets).
+    pub files: usize,
+    /// True when the site was written (or, for `check`, would have been).
+    pub ok: bool,
+}
+
+/// The result of the pure part of a build.
+#[derive(Debug, Default)]
+pub struct Generated {
+    /// Generated files, sorted by path.
+    pub outputs: Vec<Output>,
+    /// Content files to copy as they are (site-root-relative).
+    pub assets: Vec<String>,
+}
+
+/// Settings of the pure part of a build.
+#[derive(Debug, Clone)]
+pub struct GenerateOptions {
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    /// Keep drafts.
+    pub drafts: bool,
+    /// Today's date.
+    pub today: NaiveDate,
+}
+
+/// Runs the whole pipeline: read, generate, publish.
+pub fn build(opts: &BuildOptions) -> BuildReport {
+    let mut diags = Diagnostics::new();
+    let inputs = load::read_content(&opts.root)
+        .and_then(|files| render::theme::read_theme(&opts.root, "cuf").map(|theme| (files, theme)));
+    let (files, theme) = match inputs {
+        Ok(x) => x,
+        Err(d) => return report(diags, Some(d), 0, false),
+    };
+    let gen_opts = GenerateOptions {
+        base_url: opts.base_url.clone(),
+        drafts: opts.drafts,
+        today: opts.today,
+    };
+    let (generated, d) = generate(&files, theme, &gen_opts);
+    diags.extend(d);
+    let Some(generated) = generated.filter(|_| !diags.has_errors()) else {
+        return report(diags, None, 0, false);
+    };
+    let count = generated.outputs.len() + generated.assets.len();
+    if opts.write {
+        let copies = copies(&opts.root, &generated.assets);
+        if let Err(e) = publish::publish(&opts.output, &generated.outputs, &copies) {
+            return report(diags, Some(e), 0, false);
+        }
+    }
+    report(diags, None, count, true)
+}
+
+fn report(
+    mut diags: Diagnostics,
+    extra: Option<Diagnostic>,
+    files: usize,
+    ok: bool,
+) -> BuildReport {
+    if let Some(d) = extra {
+        diags.push(d);
+    }
+    BuildReport {
+        diagnostics: diags.sorted(),
+        files,
+        ok,
+    }
+}
+
+fn copies(root: &Path, assets: &[String]) -> Vec<publish::Copy> {
+    assets
+        .iter()
+        .map(|a| publish::Copy {
+            source: root.join(a),
+            dest: urls::asset_url(a).trim_start_matches('/').to_string(),
+        })
+        .collect()
+}
+
+/// The pure part of a build: files in, outputs out. No disk access.
+pub fn generate(
+    files: &[SourceFile],
+    theme_files: Vec<ThemeFile>,
+    opts: &GenerateOptions,
+) -> (Option<Generated>, Diagnostics) {
+    let (theme, (loaded, mut diags)) = rayon::join(
+        || render::theme::compile(theme_files, "themes/cuf"),
+        || {
+            load::load_site(
+                files,
+                &LoadOptions {
+                    base_url: opts.base_url.clone(),
+                    drafts: opts.drafts,
+                },
+            )
+        },
+    );
+    let theme: Option<Theme> = match theme {
+        Ok(t) => Some(t),
+        Err(e) => {
+            diags.extend(e);
+            None
+        }
+    };
+    let Some(site) = loaded else {
+        return (None, diags);
+    };
+    let (site, index, d) = resolve::resolve(site);
+    diags.extend(d);
+    let (Some(theme), false) = (theme, diags.has_errors()) else {
+        return (None, diags);
+    };
+    let base_url = opts
+        .base_url
+        .clone()
+        .unwrap_or_else(|| site.config.base_url.clone())
+        .trim_end_matches('/')
+        .to_string();
+    let ctx = render::RenderContext {
+        site: &site,
+        index: &index,
+        theme: &theme,
+        base_path: urls::base_path(&base_url),
+        base_url,
+        today: opts.today,
+    };
+    match render::render_all(&ctx) {
+        Ok(outputs) => (
+            Some(Generated {
+                outputs,
+                assets: site.assets.clone(),
+            }),
+            diags,
+        ),
+        Err(e) => {
+            diags.extend(e);
+            (None, diags)
+        }
+    }
+}

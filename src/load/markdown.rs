@@ -1,0 +1,340 @@
+//! Markdown to HTML: pulldown-cmark events, French typography on text,
+//! internal links rewritten to URLs, and raw HTML checked and sanitised.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, TextMergeWithOffset};
+
+use crate::diagnostics::Diagnostic;
+use crate::load::typography::{Typeset, typeset};
+use crate::model::{Body, Reference};
+use crate::urls;
+
+/// What the renderer needs to know about the file.
+pub struct MdInput<'a> {
+    /// Site-root-relative path of the file, for diagnostics.
+    pub file: &'a str,
+    /// Its folder (`content/lettres/2025-09`), against which links resolve.
+    pub dir: &'a str,
+    /// The whole file, for excerpts.
+    pub source: &'a str,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// Lines before the body in the file.
+    pub body_offset: u32,
+    /// Path prefix of the site (`/cuf`), or empty.
+    pub base_path: &'a str,
+}
+
+/// Renders `input.body`; returns the body and the mistakes found in it.
+pub fn render(input: &MdInput<'_>) -> (Body, Vec<Diagnostic>) {
+    let mut r = Renderer {
+        input,
+        lines: LineIndex::new(input.body),
+        body: Body {
+            markdown: input.body.to_string(),
+            ..Body::default()
+        },
+        diags: Vec::new(),
+        code_depth: 0,
+        raw_text_depth: 0,
+        has_raw_html: false,
+    };
+    let mut opts = Options::empty();
+    opts.insert(Options::ENABLE_TABLES);
+    opts.insert(Options::ENABLE_FOOTNOTES);
+    opts.insert(Options::ENABLE_STRIKETHROUGH);
+    let parser = Parser::new_ext(input.body, opts).into_offset_iter();
+    let events: Vec<Event<'_>> = TextMergeWithOffset::new(parser)
+        .map(|(ev, range)| r.event(ev, range))
+        .collect();
+    let mut html = String::with_capacity(input.body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if r.has_raw_html {
+        html = SANITIZER.clean(&html).to_string();
+    }
+    r.body.html = html;
+    (r.body, r.diags)
+}
+
+/// One allow-list for every body: formatting, tables, footnotes, images.
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut b = ammonia::Builder::default();
+    b.add_generic_attributes(["class", "id"])
+        .link_rel(None)
+        .url_relative(ammonia::UrlRelative::PassThrough)
+        .add_tag_attributes("img", ["loading"]);
+    b
+});
+
+struct Renderer<'i> {
+    input: &'i MdInput<'i>,
+    lines: LineIndex<'i>,
+    body: Body,
+    diags: Vec<Diagnostic>,
+    /// Inside a code block or inline code: no typography.
+    code_depth: u32,
+    /// Inside a link written as a bare URL, or an image's alt text.
+    raw_text_depth: u32,
+    has_raw_html: bool,
+}
+
+impl<'i> Renderer<'i> {
+    fn event<'a>(&mut self, ev: Event<'a>, range: Range<usize>) -> Event<'a> {
+        match ev {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(end) => {
+                match end {
+                    TagEnd::CodeBlock => self.code_depth -= 1,
+                    TagEnd::Link | TagEnd::Image if self.raw_text_depth > 0 => {
+                        self.raw_text_depth -= 1
+                    }
+                    _ => {}
+                }
+                Event::End(end)
+            }
+            Event::Text(text) if self.code_depth == 0 && self.raw_text_depth == 0 => {
+                match typeset(&text) {
+                    Typeset::Text(std::borrow::Cow::Borrowed(_)) => Event::Text(text),
+                    Typeset::Text(t) => Event::Text(CowStr::from(t.into_owned())),
+                    Typeset::Html(h) => Event::InlineHtml(CowStr::from(h)),
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) => {
+                self.raw_html(&html, range.start);
+                Event::InlineHtml(html)
+            }
+            other => other,
+        }
+    }
+
+    fn start<'a>(&mut self, tag: Tag<'a>, range: Range<usize>) -> Event<'a> {
+        match tag {
+            Tag::CodeBlock(k) => {
+                self.code_depth += 1;
+                Event::Start(Tag::CodeBlock(k))
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                // Only links we rewrite end up tracked: keep End balanced.
+                if matches!(link_type, LinkType::Autolink | LinkType::Email) {
+                    self.raw_text_depth += 1;
+                }
+                let dest = self.destination(dest_url, range.start, false);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                self.raw_text_depth += 1;
+                let dest = self.destination(dest_url, range.start, true);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                })
+            }
+            other => Event::Start(other),
+        }
+    }
+
+    /// Checks and rewrites a link or image destination.
+    fn destination<'a>(&mut self, dest: CowStr<'a>, at: usize, image: bool) -> CowStr<'a> {
+        let trimmed = dest.trim();
+        let lower = trimmed.to_ascii_lowercase();
+        if ["javascript:", "vbscript:", "data:"]
+            .iter()
+            .any(|s| lower.replace(['\t', '\n', ' '], "").starts_with(s))
+        {
+            self.diag(
+                at,
+                format!("lien dangereux retiré : « {trimmed} »"),
+                "un lien doit commencer par https://, mailto: ou désigner un fichier du site",
+            );
+            return CowStr::from("#");
+        }
+        let is_external = lower.contains("://")
+            || lower.starts_with("mailto:")
+            || lower.starts_with("tel:")
+            || lower.starts_with('#')
+            || lower.starts_with('/')
+            || lower.starts_with("//")
+            || trimmed.is_empty();
+        if is_external {
+            return dest;
+        }
+        let (path, fragment) = match trimmed.find(['#', '?']) {
+            Some(i) => (&trimmed[..i], &trimmed[i..]),
+            None => (trimmed, ""),
+        };
+        let decoded = percent_decode(path);
+        let (line, column) = self.lines.locate(at);
+        let line = line + self.input.body_offset;
+        let Some(target) = urls::join_in_content(self.input.dir, &decoded) else {
+            self.diags.push(
+                Diagnostic::error(
+                    self.input.file,
+                    line,
+                    column,
+                    format!("le lien « {trimmed} » sort du dossier content/"),
+                )
+                .with_suggestion("un lien interne désigne un fichier de content/, par exemple ../2025-07/assises.md")
+                .with_source(self.input.source),
+            );
+            return CowStr::from("#");
+        };
+        let reference = Reference {
+            target: target.clone(),
+            written: trimmed.to_string(),
+            line,
+            column,
+        };
+        if !image && target.ends_with(".md") {
+            self.body.links.push(reference);
+            let url = urls::page_url(&target).unwrap_or_else(|| urls::asset_url(&target));
+            CowStr::from(format!("{}{url}{fragment}", self.input.base_path))
+        } else {
+            self.body.images.push(reference);
+            CowStr::from(format!(
+                "{}{}{fragment}",
+                self.input.base_path,
+                urls::asset_url(&target)
+            ))
+        }
+    }
+
+    fn raw_html(&mut self, html: &str, at: usize) {
+        self.has_raw_html = true;
+        let lower = html.to_ascii_lowercase();
+        for tag in [
+            "script", "iframe", "object", "embed", "form", "style", "base", "meta",
+        ] {
+            if lower.contains(&format!("<{tag}")) {
+                self.diag(
+                    at,
+                    format!("HTML dangereux retiré : balise <{tag}>"),
+                    "seules les balises de mise en forme (<sup>, <br>, <abbr>…) sont permises dans le texte",
+                );
+            }
+        }
+        if let Some(attr) = event_handler(&lower) {
+            self.diag(
+                at,
+                format!("HTML dangereux retiré : attribut « {attr} »"),
+                "les attributs on… exécutent du code et ne sont pas permis",
+            );
+        }
+        if lower.contains("javascript:") || lower.contains("vbscript:") {
+            self.diag(
+                at,
+                "HTML dangereux retiré : lien javascript:",
+                "un lien doit commencer par https:// ou mailto:",
+            );
+        }
+    }
+
+    fn diag(&mut self, at: usize, message: impl Into<String>, hint: &str) {
+        let (line, column) = self.lines.locate(at);
+        self.diags.push(
+            Diagnostic::error(
+                self.input.file,
+                line + self.input.body_offset,
+                column,
+                message,
+            )
+            .with_suggestion(hint)
+            .with_source(self.input.source),
+        );
+    }
+}
+
+/// The first `on…=` attribute in lower-cased HTML.
+fn event_handler(lower: &str) -> Option<String> {
+    let bytes = lower.as_bytes();
+    let mut i = 0;
+    while let Some(p) = lower[i..].find("on") {
+        let at = i + p;
+        let before_ok =
+            at > 0 && matches!(bytes[at - 1], b' ' | b'\t' | b'\n' | b'/' | b'"' | b'\'');
+        let name_end = lower[at..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(lower.len(), |e| at + e);
+        let after = lower[name_end..].trim_start();
+        if before_ok && name_end > at + 2 && after.starts_with('=') && in_tag(lower, at) {
+            return Some(lower[at..name_end].to_string());
+        }
+        i = at + 2;
+    }
+    None
+}
+
+/// True when byte `at` is inside a `<…>` tag.
+fn in_tag(s: &str, at: usize) -> bool {
+    let open = s[..at].rfind('<');
+    let close = s[..at].rfind('>');
+    match (open, close) {
+        (Some(o), Some(c)) => o > c,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_string();
+    }
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Some(b) = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+            {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Byte offset to (line, column), both 1-based.
+struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    fn new(text: &'t str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    fn locate(&self, at: usize) -> (u32, u32) {
+        let line = self.starts.partition_point(|s| *s <= at).max(1) - 1;
+        let start = self.starts[line];
+        let end = at.min(self.text.len());
+        let col = self.text.get(start..end).map_or(0, |s| s.chars().count());
+        (line as u32 + 1, col as u32 + 1)
+    }
+}

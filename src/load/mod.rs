@@ -1,0 +1,461 @@
+//! The `load` stage: read `content/`, split front matter, deserialize typed
+//! structs, render Markdown bodies. Files are loaded independently, in
+//! parallel; the result is a `Site` plus every mistake found.
+
+pub mod frontmatter;
+pub mod markdown;
+pub mod typography;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::model::*;
+use crate::schema::Key;
+
+/// A file of `content/` as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, `/`-separated (`content/…`).
+    pub path: String,
+    /// Raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// Settings that change what is loaded.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Overrides `base_url` of `site.yaml` (`--base-url`).
+    pub base_url: Option<String>,
+    /// Keep drafts.
+    pub drafts: bool,
+}
+
+/// Reads every file under `root/content` (the only I/O of this stage).
+pub fn read_content(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(Diagnostic::error(
+            "content/",
+            0,
+            0,
+            format!("dossier introuvable : {}", content.display()),
+        )
+        .with_suggestion(
+            "lancez cufpress depuis le dossier du site, ou indiquez-le avec --root DOSSIER",
+        ));
+    }
+    let mut paths = Vec::new();
+    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            Diagnostic::error("content/", 0, 0, format!("lecture impossible : {e}"))
+        })?;
+        if entry.file_type().is_file() && !is_ignored(entry.file_name().to_string_lossy().as_ref())
+        {
+            paths.push(entry.into_path());
+        }
+    }
+    paths
+        .par_iter()
+        .map(|p| {
+            let rel = p.strip_prefix(root).unwrap_or(p);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            std::fs::read(p)
+                .map(|bytes| SourceFile {
+                    path: rel.clone(),
+                    bytes,
+                })
+                .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))
+        })
+        .collect()
+}
+
+/// Editors' temporary and hidden files, never part of the site.
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('~')
+        || name.starts_with(".#")
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name.eq_ignore_ascii_case("Thumbs.db")
+        || name.eq_ignore_ascii_case("desktop.ini")
+}
+
+/// A folder with an `_index.md` and pages, while assembling.
+type Folder<I, P> = (Option<Page<I>>, Vec<Page<P>>);
+
+/// One file, once loaded.
+enum Loaded {
+    Group(Page<GroupFront>),
+    LetterIndex(String, Page<LetterFront>),
+    Article(String, Page<ArticleFront>),
+    Event(Page<EventFront>),
+    Programme(Page<ProgrammeFront>),
+    DirectoryIndex(String, Page<DirectoryFront>),
+    Partnership(String, Page<PartnershipFront>),
+    Asset(String),
+}
+
+/// Turns the files into a `Site`. Pure: no disk access.
+pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    // site.yaml first: the base path of every internal link depends on it.
+    let mut config = None;
+    let mut base_path = opts.base_url.as_deref().map(crate::urls::base_path);
+    if let Some(f) = files.iter().find(|f| f.path == "content/site.yaml") {
+        match load_config(f) {
+            Ok(c) => {
+                base_path.get_or_insert_with(|| crate::urls::base_path(&c.base_url));
+                config = Some(c);
+            }
+            Err(e) => diags.extend(e),
+        }
+    }
+    let base_path = base_path.unwrap_or_default();
+    let results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> = files
+        .par_iter()
+        .filter(|f| f.path != "content/site.yaml")
+        .map(|f| load_file(f, &base_path))
+        .collect();
+    let mut site = Site {
+        config: SiteConfig {
+            title: String::new(),
+            base_url: String::new(),
+            language: String::new(),
+            letter_title: String::new(),
+            address: None,
+            phone: None,
+            email: None,
+            social: vec![],
+            sections: vec![],
+            themes: BTreeMap::new(),
+            mailing: None,
+        },
+        groups: vec![],
+        letters: vec![],
+        events: vec![],
+        programmes: vec![],
+        directories: vec![],
+        assets: vec![],
+        drafts: vec![],
+    };
+    let mut letters: BTreeMap<String, Folder<LetterFront, ArticleFront>> = BTreeMap::new();
+    let mut dirs: BTreeMap<String, Folder<DirectoryFront, PartnershipFront>> = BTreeMap::new();
+    for r in results {
+        match r {
+            Err(ds) => diags.extend(ds),
+            Ok(None) => {}
+            Ok(Some(l)) => match l {
+                Loaded::Group(p) => site.groups.push(p),
+                Loaded::LetterIndex(id, p) => letters.entry(id).or_default().0 = Some(p),
+                Loaded::Article(id, p) => letters.entry(id).or_default().1.push(p),
+                Loaded::Event(p) => site.events.push(p),
+                Loaded::Programme(p) => site.programmes.push(p),
+                Loaded::DirectoryIndex(s, p) => dirs.entry(s).or_default().0 = Some(p),
+                Loaded::Partnership(s, p) => dirs.entry(s).or_default().1.push(p),
+                Loaded::Asset(a) => site.assets.push(a),
+            },
+        }
+    }
+    for (id, (index, articles)) in letters {
+        let Some(index) = index else {
+            diags.push(missing_index(&format!("content/lettres/{id}"), "lettre"));
+            continue;
+        };
+        let letter = Letter {
+            id,
+            index,
+            articles,
+        };
+        site.letters.push(letter);
+    }
+    for (slug, (index, partnerships)) in dirs {
+        let Some(index) = index else {
+            diags.push(missing_index(
+                &format!("content/repertoire/{slug}"),
+                "repertoire",
+            ));
+            continue;
+        };
+        site.directories.push(Directory {
+            slug,
+            index,
+            partnerships,
+        });
+    }
+    apply_drafts(&mut site, opts.drafts);
+    match config {
+        Some(c) => site.config = c,
+        None => {
+            if !files.iter().any(|f| f.path == "content/site.yaml") {
+                diags.push(
+                    Diagnostic::error("content/site.yaml", 0, 0, "le fichier site.yaml manque")
+                        .with_suggestion("créez content/site.yaml avec au moins title, base_url, letter_title, sections et themes"),
+                );
+            }
+            return (None, diags);
+        }
+    }
+    (Some(site), diags)
+}
+
+fn missing_index(dir: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        format!("{dir}/_index.md"),
+        0,
+        0,
+        "ce dossier n'a pas de fichier _index.md",
+    )
+    .with_suggestion(format!(
+        "créez-le, par exemple avec « cufpress new {what} … », ou déplacez les fichiers du dossier"
+    ))
+}
+
+/// Leaves drafts out (unless asked for), remembering their paths for link checks.
+fn apply_drafts(site: &mut Site, keep: bool) {
+    if keep {
+        return;
+    }
+    let mut drafts = Vec::new();
+    site.letters.retain(|l| {
+        if l.index.front.draft {
+            drafts.push(l.index.path.clone());
+            drafts.extend(l.articles.iter().map(|a| a.path.clone()));
+        }
+        !l.index.front.draft
+    });
+    for l in &mut site.letters {
+        l.articles.retain(|a| {
+            if a.front.draft {
+                drafts.push(a.path.clone());
+            }
+            !a.front.draft
+        });
+    }
+    site.drafts = drafts;
+}
+
+fn load_file(f: &SourceFile, base_path: &str) -> Result<Option<Loaded>, Vec<Diagnostic>> {
+    let path = f.path.as_str();
+    if !path.ends_with(".md") {
+        return Ok(Some(Loaded::Asset(path.to_string())));
+    }
+    let rel = path.strip_prefix("content/").unwrap_or(path);
+    let parts: Vec<&str> = rel.trim_end_matches(".md").split('/').collect();
+    check_slugs(path, &parts)?;
+    let page = |schema| PageSpec {
+        f,
+        base_path,
+        schema,
+    };
+    Ok(Some(match parts.as_slice() {
+        ["groupes", _] => Loaded::Group(page(GROUP_KEYS).load()?),
+        ["lettres", id, "_index"] => {
+            check_letter_id(path, id)?;
+            Loaded::LetterIndex(id.to_string(), page(LETTER_KEYS).load()?)
+        }
+        ["lettres", id, _] => {
+            check_letter_id(path, id)?;
+            Loaded::Article(id.to_string(), page(ARTICLE_KEYS).load()?)
+        }
+        ["agenda", .., slug] if *slug != "_index" => Loaded::Event(page(EVENT_KEYS).load()?),
+        ["programmes", _] => Loaded::Programme(page(PROGRAMME_KEYS).load()?),
+        ["repertoire", pays, "_index"] => {
+            Loaded::DirectoryIndex(pays.to_string(), page(DIRECTORY_KEYS).load()?)
+        }
+        ["repertoire", pays, _] => {
+            Loaded::Partnership(pays.to_string(), page(PARTNERSHIP_KEYS).load()?)
+        }
+        _ => {
+            return Err(vec![
+                Diagnostic::error(path, 0, 0, "fichier Markdown à un emplacement inconnu")
+                    .with_suggestion("les pages vont dans groupes/, lettres/AAAA-MM/, agenda/, programmes/ ou repertoire/PAYS/ (voir docs/guide-redaction.md)"),
+            ]);
+        }
+    }))
+}
+
+fn check_slugs(path: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {
+    let bad: Vec<&str> = parts
+        .iter()
+        .copied()
+        .filter(|p| *p != "_index" && !is_slug(p))
+        .collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    Err(bad
+        .iter()
+        .map(|b| {
+            Diagnostic::error(
+                path,
+                0,
+                0,
+                format!("nom « {b} » invalide : seuls les minuscules sans accent, les chiffres et le tiret sont permis"),
+            )
+            .with_suggestion(format!("renommez-le « {} »", to_slug(b)))
+        })
+        .collect())
+}
+
+/// True for `[a-z0-9-]+`.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+/// A slug made from any text: "Réunion du 14" → "reunion-du-14".
+pub fn to_slug(s: &str) -> String {
+    let mut out = String::new();
+    for c in s.chars() {
+        let base = match c {
+            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
+            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
+            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
+            'ç' | 'Ç' => 'c',
+            'œ' | 'Œ' => 'o',
+            c => c.to_ascii_lowercase(),
+        };
+        if base.is_ascii_alphanumeric() {
+            out.push(base);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn check_letter_id(path: &str, id: &str) -> Result<(), Vec<Diagnostic>> {
+    let ok =
+        id.len() == 7 && chrono::NaiveDate::parse_from_str(&format!("{id}-01"), "%Y-%m-%d").is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(vec![Diagnostic::error(
+            path,
+            0,
+            0,
+            format!("dossier de lettre « {id} » invalide : attendu AAAA-MM, par exemple 2025-09"),
+        )])
+    }
+}
+
+struct PageSpec<'a> {
+    f: &'a SourceFile,
+    base_path: &'a str,
+    schema: &'static [Key],
+}
+
+impl PageSpec<'_> {
+    fn load<F: DeserializeOwned>(self) -> Result<Page<F>, Vec<Diagnostic>> {
+        let path = self.f.path.as_str();
+        let text = frontmatter::decode(path, &self.f.bytes).map_err(|d| vec![d])?;
+        let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
+        let parsed =
+            frontmatter::parse::<F>(path, &text, split.yaml, split.yaml_offset, self.schema);
+        let dir = path.rsplit_once('/').map_or("content", |(d, _)| d);
+        let (body, mut md_diags) = markdown::render(&markdown::MdInput {
+            file: path,
+            dir,
+            source: &text,
+            body: split.body,
+            body_offset: split.body_offset,
+            base_path: self.base_path,
+        });
+        let (front, key_lines) = match parsed {
+            Ok(p) if md_diags.is_empty() => p,
+            Ok(_) => return Err(md_diags),
+            Err(mut e) => {
+                e.append(&mut md_diags);
+                return Err(e);
+            }
+        };
+        let stem = path
+            .rsplit('/')
+            .next()
+            .unwrap_or(path)
+            .trim_end_matches(".md");
+        let slug = if stem == "_index" {
+            dir.rsplit('/').next().unwrap_or(dir).to_string()
+        } else {
+            stem.to_string()
+        };
+        Ok(Page {
+            path: path.to_string(),
+            slug,
+            front,
+            body,
+            key_lines,
+            source: Arc::from(text),
+        })
+    }
+}
+
+fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let path = f.path.as_str();
+    let text = frontmatter::decode(path, &f.bytes).map_err(|d| vec![d])?;
+    let (config, lines): (SiteConfig, _) = frontmatter::parse(path, &text, &text, 0, SITE_KEYS)?;
+    let mut errors = Vec::new();
+    if !config.base_url.starts_with("https://") && !config.base_url.starts_with("http://") {
+        let line = lines.get("base_url").copied().unwrap_or(1);
+        errors.push(
+            Diagnostic::error(path, line, 1, "base_url doit être une adresse absolue")
+                .with_suggestion("par exemple base_url: https://www.cites-unies-france.org")
+                .with_source(&text),
+        );
+    }
+    if config.sections.is_empty() {
+        errors.push(
+            Diagnostic::error(
+                path,
+                lines.get("sections").copied().unwrap_or(1),
+                1,
+                "la liste sections est vide",
+            )
+            .with_source(&text),
+        );
+    }
+    if errors.is_empty() {
+        Ok(config)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("assises-2025"));
+        assert!(!is_slug("Assises"));
+        assert!(!is_slug("réunion"));
+        assert_eq!(
+            to_slug("Réunion du groupe-pays Liban !"),
+            "reunion-du-groupe-pays-liban"
+        );
+    }
+
+    #[test]
+    fn temporary_files_are_ignored() {
+        for n in [".x.md.swp", "x.md~", ".#x.md", ".DS_Store", "x.tmp"] {
+            assert!(is_ignored(n), "{n}");
+        }
+        assert!(!is_ignored("x.md"));
+    }
+}

@@ -1,0 +1,256 @@
+//! French typography for running text: no-break spaces before high
+//! punctuation and inside guillemets, and ordinals as superscripts.
+//!
+//! It is applied to Markdown text nodes only, never to code, URLs or
+//! attributes (the caller sees to that).
+
+use std::borrow::Cow;
+
+/// U+202F NARROW NO-BREAK SPACE, before `; ! ?` and inside `« »`.
+pub const NNBSP: char = '\u{202F}';
+/// U+00A0 NO-BREAK SPACE, before `:`.
+pub const NBSP: char = '\u{00A0}';
+
+/// The result of typesetting a piece of text.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Typeset<'a> {
+    /// Plain text, still to be escaped.
+    Text(Cow<'a, str>),
+    /// HTML (escaped text with `<sup>` ordinals).
+    Html(String),
+}
+
+/// Applies the spacing rules and ordinals to `text`.
+pub fn typeset(text: &str) -> Typeset<'_> {
+    let spaced = spacing(text);
+    match ordinals(&spaced) {
+        Some(html) => Typeset::Html(html),
+        None => Typeset::Text(spaced),
+    }
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == NBSP || c == NNBSP || c == '\t'
+}
+
+/// True when the word around byte `i` looks like a URL or e-mail address,
+/// where punctuation must be left alone.
+fn in_url_like(text: &str, i: usize) -> bool {
+    let start = text[..i].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    let end = text[i..]
+        .find(char::is_whitespace)
+        .map_or(text.len(), |p| i + p);
+    let word = &text[start..end];
+    word.contains("://") || word.starts_with("www.") || word.contains('@')
+}
+
+/// Spacing rules only; borrows when nothing changes.
+pub fn spacing(text: &str) -> Cow<'_, str> {
+    if !text.contains([';', '!', '?', ':', '«', '»']) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            ';' | '!' | '?' | ':' if !in_url_like(text, i) => {
+                let wanted = if c == ':' { NBSP } else { NNBSP };
+                let trailing = out.len() - out.trim_end_matches(is_space).len();
+                let prev = out.chars().next_back();
+                if trailing > 0 {
+                    out.truncate(out.len() - trailing);
+                    out.push(wanted);
+                } else if c != ':'
+                    && prev.is_some_and(|p| p.is_alphanumeric() || p == '»' || p == ')')
+                    // "?!" and "!!" keep one space before the first mark only.
+                    && !matches!(prev, Some('!' | '?'))
+                {
+                    out.push(wanted);
+                }
+                out.push(c);
+            }
+            '«' => {
+                out.push(c);
+                while chars.peek().is_some_and(|(_, n)| is_space(*n)) {
+                    chars.next();
+                }
+                if chars.peek().is_some() {
+                    out.push(NNBSP);
+                }
+            }
+            '»' => {
+                let trimmed = out.trim_end_matches(is_space).len();
+                let had_text = trimmed > 0;
+                out.truncate(trimmed);
+                if had_text {
+                    out.push(NNBSP);
+                }
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    if out == text {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(out)
+    }
+}
+
+const SUFFIXES: &[(&str, &str)] = &[
+    // Longest first; (as written, as printed).
+    ("^{ème}", "e"),
+    ("^{ère}", "re"),
+    ("^{ers}", "ers"),
+    ("^{er}", "er"),
+    ("^{es}", "es"),
+    ("^{re}", "re"),
+    ("^{e}", "e"),
+    ("^ème", "e"),
+    ("^ère", "re"),
+    ("^er", "er"),
+    ("^es", "es"),
+    ("^re", "re"),
+    ("^e", "e"),
+    ("ème", "e"),
+    ("ère", "re"),
+    ("ers", "ers"),
+    ("res", "res"),
+    ("er", "er"),
+    ("es", "es"),
+    ("re", "re"),
+    ("e", "e"),
+];
+
+/// `3e`, `17e`, `3^e`, `1er`, `2^{ème}` → `3<sup>e</sup>` …; None when there is none.
+fn ordinals(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut last = 0;
+    let mut i = 0;
+    let mut found = false;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_digit() || (i > 0 && is_word_byte(bytes[i - 1])) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_digit() {
+            i += 1;
+        }
+        let rest = &text[i..];
+        let hit = SUFFIXES.iter().find(|(written, _)| {
+            rest.starts_with(written)
+                && !rest[written.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        });
+        // "1er" is only "premier" with 1; "2e" etc. need a number > 1 for "e".
+        let Some((written, printed)) = hit else {
+            continue;
+        };
+        let number = &text[start..i];
+        if (*printed == "er" || *printed == "re" || *printed == "ers" || *printed == "res")
+            && number != "1"
+        {
+            continue;
+        }
+        if number.len() > 4 || (number.starts_with('0') && number.len() > 1) {
+            continue;
+        }
+        found = true;
+        escape_into(&mut out, &text[last..start]);
+        out.push_str(number);
+        out.push_str("<sup>");
+        out.push_str(printed);
+        out.push_str("</sup>");
+        i += written.len();
+        last = i;
+    }
+    if !found {
+        return None;
+    }
+    escape_into(&mut out, &text[last..]);
+    Some(out)
+}
+
+fn is_word_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b',' || b >= 0x80
+}
+
+/// Escapes text for an HTML body.
+pub fn escape_into(out: &mut String, s: &str) {
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> String {
+        match typeset(s) {
+            Typeset::Text(c) => c.into_owned(),
+            Typeset::Html(h) => h,
+        }
+    }
+
+    #[test]
+    fn high_punctuation_gets_narrow_no_break_space() {
+        assert_eq!(t("Pourquoi ?"), "Pourquoi\u{202F}?");
+        assert_eq!(t("Attention!"), "Attention\u{202F}!");
+        assert_eq!(t("a ; b"), "a\u{202F}; b");
+        assert_eq!(t("Quoi ?!"), "Quoi\u{202F}?!");
+    }
+
+    #[test]
+    fn colon_gets_no_break_space_only_where_a_space_was() {
+        assert_eq!(t("Contact : CUF"), "Contact\u{A0}: CUF");
+        assert_eq!(t("de 14:00 à 16:00"), "de 14:00 à 16:00");
+    }
+
+    #[test]
+    fn guillemets_get_inner_narrow_spaces() {
+        assert_eq!(t("« Relais »"), "«\u{202F}Relais\u{202F}»");
+        assert_eq!(t("«Relais»"), "«\u{202F}Relais\u{202F}»");
+    }
+
+    #[test]
+    fn urls_are_left_alone() {
+        assert_eq!(
+            t("voir https://x.org/a?b=c;d"),
+            "voir https://x.org/a?b=c;d"
+        );
+        assert_eq!(t("écrire à a@b.fr!"), "écrire à a@b.fr!");
+    }
+
+    #[test]
+    fn ordinals_become_superscripts() {
+        assert_eq!(t("la 3e édition"), "la 3<sup>e</sup> édition");
+        assert_eq!(t("la 17e"), "la 17<sup>e</sup>");
+        assert_eq!(t("les 3^e Assises"), "les 3<sup>e</sup> Assises");
+        assert_eq!(t("le 1er juillet"), "le 1<sup>er</sup> juillet");
+        assert_eq!(t("le 1^{er} juillet"), "le 1<sup>er</sup> juillet");
+        assert_eq!(t("12^{ème} appel"), "12<sup>e</sup> appel");
+        assert_eq!(t("5es Assises"), "5<sup>es</sup> Assises");
+    }
+
+    #[test]
+    fn non_ordinals_are_untouched() {
+        assert_eq!(t("1e5 et 3eme et A3e et 2er"), "1e5 et 3eme et A3e et 2er");
+        assert_eq!(t("1,5e"), "1,5e");
+    }
+
+    #[test]
+    fn html_output_is_escaped() {
+        assert_eq!(t("<b> 3e"), "&lt;b&gt; 3<sup>e</sup>");
+    }
+}

@@ -1,0 +1,135 @@
+//! The `render` stage: pure functions from the resolved site to a list of
+//! `(path, bytes)` outputs, one renderer per kind of output.
+
+pub mod feeds;
+pub mod theme;
+pub mod views;
+pub mod web;
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Site;
+use crate::resolve::Index;
+use theme::Theme;
+
+/// One generated file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path inside `public/`, `/`-separated, no leading slash.
+    pub path: String,
+    /// Contents.
+    pub bytes: Vec<u8>,
+}
+
+impl Output {
+    /// An output from text.
+    pub fn text(path: impl Into<String>, text: String) -> Self {
+        Output {
+            path: path.into(),
+            bytes: text.into_bytes(),
+        }
+    }
+}
+
+/// Everything a renderer reads.
+pub struct RenderContext<'a> {
+    /// The resolved site.
+    pub site: &'a Site,
+    /// Its derived data.
+    pub index: &'a Index,
+    /// Templates.
+    pub theme: &'a Theme,
+    /// Absolute base URL, without trailing slash (`https://x.org/cuf`).
+    pub base_url: String,
+    /// Its path part (`/cuf`), or empty.
+    pub base_path: String,
+    /// The date "upcoming" and "past" are measured against.
+    pub today: NaiveDate,
+}
+
+impl RenderContext<'_> {
+    /// Root-relative URL with the base path: `/lettres/` → `/cuf/lettres/`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_path)
+    }
+
+    /// Absolute URL: `/lettres/` → `https://x.org/cuf/lettres/`.
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+}
+
+/// A kind of output (web edition, e-mail edition, feeds, …).
+pub trait Renderer: Sync {
+    /// Short name, for diagnostics and benchmarks.
+    fn name(&self) -> &'static str;
+    /// Every file of this kind of output.
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>>;
+}
+
+/// The renderers of a build, in a fixed order.
+pub fn renderers() -> Vec<Box<dyn Renderer>> {
+    vec![Box::new(web::WebRenderer), Box::new(feeds::FeedsRenderer)]
+}
+
+/// Runs every renderer (in parallel) and returns the outputs sorted by path.
+pub fn render_all(ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let results: Vec<_> = renderers().par_iter().map(|r| r.render(ctx)).collect();
+    let mut outputs = Vec::new();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => outputs.extend(o),
+            Err(e) => errors.extend(e),
+        }
+    }
+    for s in &ctx.theme.statics {
+        outputs.push(Output {
+            path: s.path.clone(),
+            bytes: s.bytes.clone(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    outputs.par_sort_by(|a, b| a.path.cmp(&b.path));
+    let map = feeds::sitemap(ctx, &outputs);
+    let at = outputs.partition_point(|o| o.path < map.path);
+    outputs.insert(at, map);
+    let dups: Vec<Diagnostic> = outputs
+        .windows(2)
+        .filter(|w| w[0].path == w[1].path)
+        .map(|w| {
+            Diagnostic::error(
+                format!("public/{}", w[0].path),
+                0,
+                0,
+                "deux pages seraient écrites au même endroit",
+            )
+            .with_suggestion("deux fichiers portent sans doute le même nom (par exemple deux événements de même nom dans des sous-dossiers de agenda/) : renommez l'un d'eux")
+        })
+        .collect();
+    if !dups.is_empty() {
+        return Err(dups);
+    }
+    Ok(outputs)
+}
+
+/// Renders many pages in parallel, collecting every failure.
+pub fn par_pages<T: Sync>(
+    items: &[T],
+    f: impl Fn(&T) -> Result<Output, Diagnostic> + Sync + Send,
+) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    let results: Vec<Result<Output, Diagnostic>> = items.par_iter().map(f).collect();
+    let mut ok = Vec::with_capacity(results.len());
+    let mut errs = Vec::new();
+    for r in results {
+        match r {
+            Ok(o) => ok.push(o),
+            Err(e) => errs.push(e),
+        }
+    }
+    if errs.is_empty() { Ok(ok) } else { Err(errs) }
+}

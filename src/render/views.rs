@@ -1,0 +1,291 @@
+//! What templates see: small serialisable views built per page from the
+//! resolved site (never the whole site cloned into every context).
+
+use serde::Serialize;
+
+use crate::dates;
+use crate::model::{ArticleFront, GroupFront, GroupKind, Letter, Page, Social};
+use crate::render::RenderContext;
+use crate::urls;
+
+/// Site-wide values every page template may use.
+#[derive(Debug, Serialize)]
+pub struct SiteView<'a> {
+    /// Site name.
+    pub title: &'a str,
+    /// Name of the letter.
+    pub letter_title: &'a str,
+    /// `lang` attribute.
+    pub language: &'a str,
+    /// Absolute base URL, no trailing slash.
+    pub base_url: &'a str,
+    /// Path prefix, for root-relative links.
+    pub base_path: &'a str,
+    /// Footer data.
+    pub address: Option<&'a str>,
+    /// Phone, as written.
+    pub phone: Option<&'a str>,
+    /// `tel:` form of the phone.
+    pub phone_uri: Option<String>,
+    /// Contact address.
+    pub email: Option<&'a str>,
+    /// Social links.
+    pub social: &'a [Social],
+}
+
+impl<'a> SiteView<'a> {
+    /// The view of `ctx`'s site.
+    pub fn new(ctx: &'a RenderContext<'a>) -> Self {
+        let c = &ctx.site.config;
+        SiteView {
+            title: &c.title,
+            letter_title: &c.letter_title,
+            language: &c.language,
+            base_url: &ctx.base_url,
+            base_path: &ctx.base_path,
+            address: c.address.as_deref(),
+            phone: c.phone.as_deref(),
+            phone_uri: c.phone.as_deref().map(tel_uri),
+            email: c.email.as_deref(),
+            social: &c.social,
+        }
+    }
+}
+
+/// "+33 (0)1 53 41 81 81" → "tel:+33153418181".
+pub fn tel_uri(phone: &str) -> String {
+    let cleaned = phone.replace("(0)", "");
+    let digits: String = cleaned
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// Per-page metadata for `<head>`.
+#[derive(Debug, Serialize)]
+pub struct PageMeta {
+    /// `<title>` (without the site name).
+    pub title: String,
+    /// Meta description and OpenGraph description.
+    pub description: String,
+    /// Absolute canonical URL.
+    pub canonical: String,
+    /// OpenGraph type.
+    pub og_type: &'static str,
+    /// Absolute URL of the sharing image, if any.
+    pub og_image: Option<String>,
+    /// Alt text of that image.
+    pub og_image_alt: Option<String>,
+    /// Which navigation entry is current.
+    pub nav: &'static str,
+}
+
+/// A group as shown next to an article.
+#[derive(Debug, Serialize)]
+pub struct GroupRef<'a> {
+    /// Slug.
+    pub slug: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Page URL.
+    pub url: String,
+}
+
+/// An article for templates.
+#[derive(Debug, Serialize)]
+pub struct ArticleView<'a> {
+    /// Slug (anchor id inside the issue page).
+    pub slug: &'a str,
+    /// Title.
+    pub title: &'a str,
+    /// Page URL.
+    pub url: String,
+    /// Body HTML (safe).
+    pub html: &'a str,
+    /// Teaser.
+    pub summary: Option<&'a str>,
+    /// "Pour plus d'informations".
+    pub link: Option<&'a str>,
+    /// Image URL.
+    pub image: Option<String>,
+    /// Its alt text.
+    pub image_alt: Option<&'a str>,
+    /// Signature.
+    pub author: Option<&'a str>,
+    /// Group, if any.
+    pub group: Option<GroupRef<'a>>,
+    /// Theme labels.
+    pub themes: Vec<&'a str>,
+    /// Date, French.
+    pub date: Option<String>,
+    /// Section title.
+    pub section: &'a str,
+}
+
+impl<'a> ArticleView<'a> {
+    /// The view of `a`, an article of `letter`.
+    pub fn new(ctx: &'a RenderContext<'a>, letter: &'a Letter, a: &'a Page<ArticleFront>) -> Self {
+        let f = &a.front;
+        let dir = format!("content/lettres/{}", letter.id);
+        let image = f
+            .image
+            .as_deref()
+            .and_then(|i| urls::join_in_content(&dir, i))
+            .map(|p| ctx.url(&urls::asset_url(&p)));
+        let group = f.group.as_deref().and_then(|g| group_ref(ctx, g));
+        let section = ctx
+            .site
+            .config
+            .sections
+            .iter()
+            .find(|s| s.id == f.section)
+            .map_or("", |s| s.title.as_str());
+        ArticleView {
+            slug: &a.slug,
+            title: &f.title,
+            url: ctx.url(&format!("/lettres/{}/{}/", letter.id, a.slug)),
+            html: &a.body.html,
+            summary: f.summary.as_deref(),
+            link: f.link.as_deref(),
+            image,
+            image_alt: f.image_alt.as_deref(),
+            author: f.author.as_deref(),
+            group,
+            themes: theme_labels(ctx, &f.themes),
+            date: f.date.map(|d| dates::long_date(d.0)),
+            section,
+        }
+    }
+}
+
+/// The labels of theme ids (unknown ids were reported by `resolve`).
+pub fn theme_labels<'a>(ctx: &'a RenderContext<'a>, ids: &[String]) -> Vec<&'a str> {
+    ids.iter()
+        .filter_map(|t| ctx.site.config.themes.get(t).map(String::as_str))
+        .collect()
+}
+
+/// The reference to group `slug`, if it exists.
+pub fn group_ref<'a>(ctx: &'a RenderContext<'a>, slug: &str) -> Option<GroupRef<'a>> {
+    let g = &ctx.site.groups[*ctx.index.group_pos.get(slug)?];
+    Some(GroupRef {
+        slug: &g.slug,
+        name: &g.front.name,
+        url: ctx.url(&format!("/groupes/{}/", g.slug)),
+    })
+}
+
+/// A letter as listed in the archive and on the home page.
+#[derive(Debug, Serialize)]
+pub struct LetterSummary<'a> {
+    /// `AAAA-MM`.
+    pub id: &'a str,
+    /// "Septembre & Octobre 2025".
+    pub title: &'a str,
+    /// Issue number.
+    pub number: Option<u32>,
+    /// "10 septembre 2025".
+    pub date: String,
+    /// ISO date, for `<time datetime>`.
+    pub date_iso: String,
+    /// Page URL.
+    pub url: String,
+    /// Preheader text.
+    pub preheader: Option<&'a str>,
+    /// Number of articles.
+    pub count: usize,
+}
+
+impl<'a> LetterSummary<'a> {
+    /// The summary of `l`.
+    pub fn new(ctx: &RenderContext<'_>, l: &'a Letter) -> Self {
+        let f = &l.index.front;
+        LetterSummary {
+            id: &l.id,
+            title: &f.title,
+            number: f.number,
+            date: dates::long_date(f.date.0),
+            date_iso: f.date.0.to_string(),
+            url: ctx.url(&format!("/lettres/{}/", l.id)),
+            preheader: f.preheader.as_deref(),
+            count: l.articles.len(),
+        }
+    }
+}
+
+/// A group for templates.
+#[derive(Debug, Serialize)]
+pub struct GroupView<'a> {
+    /// Slug.
+    pub slug: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// "Groupe-pays", "Dynamique thématique", "Dynamique régionale".
+    pub kind_label: &'static str,
+    /// `pays`, `thematique`, `regionale`.
+    pub kind: GroupKind,
+    /// Page URL.
+    pub url: String,
+    /// Byline, if it has a president.
+    pub byline: Option<&'a str>,
+    /// Description HTML.
+    pub html: &'a str,
+}
+
+impl<'a> GroupView<'a> {
+    /// The view of group `g`.
+    pub fn new(ctx: &'a RenderContext<'a>, g: &'a Page<GroupFront>) -> Self {
+        GroupView {
+            slug: &g.slug,
+            name: &g.front.name,
+            kind_label: match g.front.kind {
+                GroupKind::Pays => "Groupe-pays",
+                GroupKind::Thematique => "Dynamique thématique",
+                GroupKind::Regionale => "Dynamique régionale",
+            },
+            kind: g.front.kind,
+            url: ctx.url(&format!("/groupes/{}/", g.slug)),
+            byline: ctx.index.bylines.get(&g.slug).map(String::as_str),
+            html: &g.body.html,
+        }
+    }
+}
+
+/// Plain text of an HTML fragment, for meta descriptions.
+pub fn plain_excerpt(html: &str, max_chars: usize) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    let text = out
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut s = String::new();
+    for w in words {
+        if s.chars().count() + w.chars().count() + 1 > max_chars {
+            s.push('…');
+            break;
+        }
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        s.push_str(w);
+    }
+    s
+}
