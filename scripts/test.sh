@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Runs every test of the project: installs the test tools if missing, then
+# the unit, whole-site, browser and validator tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-test-tools.sh
+cargo test --all-targets
+cargo test --doc
