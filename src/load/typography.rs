@@ -44,9 +44,42 @@ fn in_url_like(text: &str, i: usize) -> bool {
     word.contains("://") || word.starts_with("www.") || word.contains('@')
 }
 
-/// Spacing rules only; borrows when nothing changes.
+/// A title or other one-line text from front matter, as plain text:
+/// spacing rules, typographic apostrophes, and `3^e` written back as `3e`.
+pub fn title_text(text: &str) -> String {
+    let spaced = spacing(text);
+    let mut out = String::with_capacity(spaced.len());
+    let mut rest: &str = &spaced;
+    while let Some(i) = rest.find('^') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        match after.strip_prefix('{').and_then(|a| a.split_once('}')) {
+            Some((sup, tail)) => {
+                out.push_str(sup);
+                rest = tail;
+            }
+            None => rest = after,
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A title as HTML: escaped, with the spacing rules and `<sup>` ordinals.
+pub fn title_html(text: &str) -> String {
+    match typeset(text) {
+        Typeset::Html(h) => h,
+        Typeset::Text(t) => {
+            let mut out = String::with_capacity(t.len());
+            escape_into(&mut out, &t);
+            out
+        }
+    }
+}
+
+/// Spacing rules and typographic apostrophes; borrows when nothing changes.
 pub fn spacing(text: &str) -> Cow<'_, str> {
-    if !text.contains([';', '!', '?', ':', '«', '»']) {
+    if !text.contains([';', '!', '?', ':', '«', '»', '\'']) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -77,6 +110,11 @@ pub fn spacing(text: &str) -> Cow<'_, str> {
                 if chars.peek().is_some() {
                     out.push(NNBSP);
                 }
+            }
+            '\'' if out.chars().next_back().is_some_and(char::is_alphabetic)
+                && chars.peek().is_some_and(|(_, n)| n.is_alphabetic()) =>
+            {
+                out.push('\u{2019}');
             }
             '»' => {
                 let trimmed = out.trim_end_matches(is_space).len();
@@ -221,6 +259,19 @@ mod tests {
     fn guillemets_get_inner_narrow_spaces() {
         assert_eq!(t("« Relais »"), "«\u{202F}Relais\u{202F}»");
         assert_eq!(t("«Relais»"), "«\u{202F}Relais\u{202F}»");
+    }
+
+    #[test]
+    fn apostrophes_become_typographic_between_letters() {
+        assert_eq!(t("l'AICT et aujourd'hui"), "l\u{2019}AICT et aujourd\u{2019}hui");
+        assert_eq!(t("'cité'"), "'cité'");
+    }
+
+    #[test]
+    fn titles_as_text_and_html() {
+        assert_eq!(title_text("Les 3^e Assises : bilan"), "Les 3e Assises\u{A0}: bilan");
+        assert_eq!(title_text("Le 1^{er} juillet"), "Le 1er juillet");
+        assert_eq!(title_html("Les 3^e <Assises>"), "Les 3<sup>e</sup> &lt;Assises&gt;");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::dates;
+use crate::load::typography;
 use crate::model::{ArticleFront, GroupFront, GroupKind, Letter, Page, Social};
 use crate::render::RenderContext;
 use crate::urls;
@@ -97,8 +98,10 @@ pub struct GroupRef<'a> {
 pub struct ArticleView<'a> {
     /// Slug (anchor id inside the issue page).
     pub slug: &'a str,
-    /// Title.
-    pub title: &'a str,
+    /// Title, as plain text with French typography.
+    pub title: String,
+    /// Title as HTML (ordinals in `<sup>`), safe.
+    pub title_html: String,
     /// Page URL.
     pub url: String,
     /// Body HTML (safe).
@@ -143,7 +146,8 @@ impl<'a> ArticleView<'a> {
             .map_or("", |s| s.title.as_str());
         ArticleView {
             slug: &a.slug,
-            title: &f.title,
+            title: typography::title_text(&f.title),
+            title_html: typography::title_html(&f.title),
             url: ctx.url(&format!("/lettres/{}/{}/", letter.id, a.slug)),
             html: &a.body.html,
             summary: f.summary.as_deref(),

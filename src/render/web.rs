@@ -245,7 +245,7 @@ fn article_page(ctx: &RenderContext<'_>, li: usize, ai: usize) -> Result<Output,
         .summary
         .clone()
         .unwrap_or_else(|| plain_excerpt(&a.body.html, 160));
-    let mut m = meta(ctx, a.front.title.clone(), description, &path, "lettres");
+    let mut m = meta(ctx, view.title.clone(), description, &path, "lettres");
     m.og_type = "article";
     m.og_image = view
         .image
