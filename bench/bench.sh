@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Times release builds of cufpress on the sample site and on a generated
+# corpus (see examples/gencorpus.rs): wall and CPU time, peak RSS, files
+# written per second, a no-op rebuild and a one-article rebuild, and the
+# scaling at 1×, 2× and 4× the corpus.
+#
+#   bash bench/bench.sh            # full run (corpus 5000/2000/15000, scaling)
+#   QUICK=1 bash bench/bench.sh    # sample site and 1× corpus only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo build --release --quiet --bin cufpress --example gencorpus
+BIN=$PWD/target/release/cufpress
+GEN=$PWD/target/release/examples/gencorpus
+WORK=${BENCH_DIR:-/tmp/cufpress-bench}
+mkdir -p "$WORK"
+TODAY=2025-09-10
+
+# measure NAME ROOT [extra build args…]: one build, printed as a table row.
+measure() {
+  local name=$1 root=$2; shift 2
+  local out="$WORK/out-$name"
+  /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" \
+    "$BIN" build --root "$root" --output "$out" --today "$TODAY" "$@" >/dev/null 2>"$WORK/stderr.txt" \
+    || { cat "$WORK/stderr.txt"; exit 1; }
+  read -r wall user sys rss_kb < "$WORK/time.txt"
+  local files
+  files=$(find "$out" -type f | wc -l)
+  awk -v n="$name" -v w="$wall" -v u="$user" -v s="$sys" -v r="$rss_kb" -v f="$files" 'BEGIN {
+    printf "| %-28s | %7.2f s | %7.2f s | %6.0f MB | %6d | %9.0f |\n", n, w, u + s, r / 1024, f, (w > 0 ? f / w : 0) }'
+}
+
+header() {
+  echo "| build                        |    wall  |     CPU  | peak RSS |  files | files/s   |"
+  echo "|------------------------------|----------|----------|----------|--------|-----------|"
+}
+
+corpus() { # corpus DIR FACTOR
+  [ -d "$1/content" ] || "$GEN" "$1" --articles $((5000 * $2)) --events $((2000 * $2)) --partnerships $((15000 * $2)) 2>/dev/null
+}
+
+echo "cufpress $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $(date -u +%Y-%m-%d)"
+echo
+header
+measure "sample site" "$PWD"
+measure "sample site (no-op rebuild)" "$PWD"
+corpus "$WORK/corpus-1" 1
+echo "content files in the 1× corpus: $(find "$WORK/corpus-1/content" -name '*.md' | wc -l)" >&2
+measure "corpus 1× (cold)" "$WORK/corpus-1"
+measure "corpus 1× (no-op rebuild)" "$WORK/corpus-1"
+article=$(find "$WORK/corpus-1/content/lettres" -name 'article-001.md' | sort | head -n 1)
+echo "Modifié pour le banc d'essai." >> "$article"
+measure "corpus 1× (one article)" "$WORK/corpus-1"
+if [ -z "${QUICK:-}" ]; then
+  corpus "$WORK/corpus-2" 2
+  corpus "$WORK/corpus-4" 4
+  measure "corpus 2×" "$WORK/corpus-2"
+  measure "corpus 4×" "$WORK/corpus-4"
+fi

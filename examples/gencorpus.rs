@@ -1,0 +1,375 @@
+//! Generates a large, valid, deterministic site in the content model, for
+//! benchmarks and scale tests:
+//!
+//! `cargo run --release --example gencorpus -- OUT --articles 5000 --events 2000 --partnerships 15000`
+//!
+//! The same arguments (and `--seed`) always give the same bytes.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A small deterministic generator (SplitMix64): no dependency, same on every machine.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
+        &xs[self.below(xs.len())]
+    }
+    fn chance(&mut self, percent: usize) -> bool {
+        self.below(100) < percent
+    }
+}
+
+const SUBJECTS: &[&str] = &[
+    "Les collectivités partenaires",
+    "La délégation française",
+    "Le groupe-pays",
+    "Cités Unies France",
+    "Les élus locaux",
+    "Le comité de pilotage",
+    "La ville jumelée",
+    "Les équipes techniques",
+    "Le conseil régional",
+    "L'association des maires",
+];
+const VERBS: &[&str] = &[
+    "ont présenté",
+    "poursuivent",
+    "ont lancé",
+    "accompagnent",
+    "renforcent",
+    "ont évalué",
+    "préparent",
+    "soutiennent",
+];
+const OBJECTS: &[&str] = &[
+    "un programme d'accès à l'eau potable",
+    "la formation des agents municipaux",
+    "un projet de gestion des déchets",
+    "les échanges scolaires et culturels",
+    "la planification urbaine durable",
+    "un plan d'adaptation au changement climatique",
+    "la valorisation du patrimoine local",
+    "l'appui à la gouvernance locale",
+    "les circuits courts agricoles",
+    "un fonds de solidarité pour la reconstruction",
+];
+const TAILS: &[&str] = &[
+    "avec le soutien du ministère de l'Europe et des Affaires étrangères",
+    "dans le cadre de la coopération décentralisée",
+    "en lien avec les acteurs de la société civile",
+    "pour les trois prochaines années",
+    "grâce à un cofinancement de l'AFD",
+    "au bénéfice de plusieurs milliers d'habitants",
+];
+const GROUPS: &[(&str, &str, &str, &str)] = &[
+    ("madagascar", "Madagascar", "pays", "MG"),
+    ("senegal", "Sénégal", "pays", "SN"),
+    ("japon", "Japon", "pays", "JP"),
+    ("liban", "Liban", "pays", "LB"),
+    ("maroc", "Maroc", "pays", "MA"),
+    ("tunisie", "Tunisie", "pays", "TN"),
+    ("vietnam", "Vietnam", "pays", "VN"),
+    ("armenie", "Arménie", "pays", "AM"),
+    ("argentine", "Argentine", "pays", "AR"),
+    ("palestine", "Palestine", "pays", "PS"),
+    ("climat", "Climat", "thematique", ""),
+    ("genre", "Genre", "thematique", ""),
+];
+const SECTIONS: &[&str] = &[
+    "editorial",
+    "informations",
+    "geographique",
+    "thematique",
+    "appui-conseil",
+    "crises",
+    "reseau",
+];
+const THEMES: &[&str] = &[
+    "gouvernance",
+    "eau",
+    "climat",
+    "agriculture",
+    "culture",
+    "education",
+    "economie",
+    "sante",
+];
+const REGIONS: &[&str] = &[
+    "Auvergne-Rhône-Alpes",
+    "Bretagne",
+    "Grand Est",
+    "Hauts-de-France",
+    "Île-de-France",
+    "Normandie",
+    "Nouvelle-Aquitaine",
+    "Occitanie",
+    "Pays de la Loire",
+    "Provence-Alpes-Côte d'Azur",
+];
+const TYPES: &[&str] = &["commune", "epci", "departement", "region", "autre"];
+const KINDS: &[&str] = &["jumelage", "cooperation", "amitie", "autre"];
+const TOWNS: &[&str] = &[
+    "Saint-Martin", "Villeneuve", "Beaumont", "Montreuil", "Fontaine", "Clairvaux", "Roche",
+    "Bellevue", "Champagne", "Mirabel", "Valence", "Aubigny", "Lussac", "Pontcarré",
+];
+
+struct Args {
+    out: PathBuf,
+    articles: usize,
+    events: usize,
+    partnerships: usize,
+    seed: u64,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut it = std::env::args().skip(1);
+    let mut a = Args {
+        out: PathBuf::new(),
+        articles: 5000,
+        events: 2000,
+        partnerships: 15000,
+        seed: 2025,
+    };
+    while let Some(x) = it.next() {
+        let mut num = |name: &str| -> Result<u64, String> {
+            it.next()
+                .and_then(|v| v.parse().ok())
+                .ok_or(format!("{name} attend un nombre"))
+        };
+        match x.as_str() {
+            "--articles" => a.articles = num("--articles")? as usize,
+            "--events" => a.events = num("--events")? as usize,
+            "--partnerships" => a.partnerships = num("--partnerships")? as usize,
+            "--seed" => a.seed = num("--seed")?,
+            o if !o.starts_with("--") && a.out.as_os_str().is_empty() => a.out = o.into(),
+            o => return Err(format!("argument inconnu : {o}")),
+        }
+    }
+    if a.out.as_os_str().is_empty() {
+        return Err("usage : gencorpus DOSSIER [--articles N] [--events N] [--partnerships N] [--seed S]".into());
+    }
+    Ok(a)
+}
+
+fn paragraph(r: &mut Rng, sentences: usize) -> String {
+    let mut p = String::new();
+    for i in 0..sentences {
+        if i > 0 {
+            p.push(' ');
+        }
+        let _ = write!(
+            p,
+            "{} {} {} {}.",
+            r.pick(SUBJECTS),
+            r.pick(VERBS),
+            r.pick(OBJECTS),
+            r.pick(TAILS)
+        );
+    }
+    p
+}
+
+fn write(path: &Path, text: &str) {
+    fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+    fs::write(path, text).expect("write");
+}
+
+fn main() {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let content = args.out.join("content");
+    if args.out.exists() {
+        fs::remove_dir_all(&args.out).expect("clean output");
+    }
+    let mut r = Rng(args.seed);
+    fs::create_dir_all(&content).expect("mkdir");
+    fs::copy(root.join("content/site.yaml"), content.join("site.yaml")).expect("site.yaml");
+    copy_dir(&root.join("themes"), &args.out.join("themes"));
+    let image = root.join("content/lettres/2025-09/images/assises-antananarivo.jpg");
+    write_groups(&content);
+    write_letters(&mut r, &content, args.articles, &image);
+    write_events(&mut r, &content, args.events);
+    write_repertoire(&mut r, &content, args.partnerships);
+    eprintln!(
+        "Corpus écrit dans {} : {} articles, {} événements, {} partenariats.",
+        args.out.display(),
+        args.articles,
+        args.events,
+        args.partnerships
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    let mut entries: Vec<_> = fs::read_dir(from).expect("read").flatten().collect();
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let dest = to.join(e.file_name());
+        if e.file_type().expect("type").is_dir() {
+            copy_dir(&e.path(), &dest);
+        } else {
+            fs::copy(e.path(), dest).expect("copy");
+        }
+    }
+}
+
+fn write_groups(content: &Path) {
+    for (i, (slug, name, kind, country)) in GROUPS.iter().enumerate() {
+        let countries = if country.is_empty() {
+            String::new()
+        } else {
+            format!("countries: [{country}]\n")
+        };
+        let gender = if i % 2 == 0 { "f" } else { "m" };
+        write(
+            &content.join(format!("groupes/{slug}.md")),
+            &format!(
+                "---\nname: \"{name}\"\nkind: {kind}\n{countries}president:\n  name: Camille Durand {i}\n  gender: {gender}\n  function: adjointe au maire chargée des relations internationales\n  collectivite: Ville {i}\n---\n\nLe groupe {name} réunit les collectivités engagées dans cette coopération.\n"
+            ),
+        );
+    }
+}
+
+fn write_letters(r: &mut Rng, content: &Path, articles: usize, image: &Path) {
+    let issues = (articles / 62).max(1);
+    let per_issue = articles.div_ceil(issues);
+    let mut written = 0;
+    for n in 0..issues {
+        let year = 2012 + (n / 6) as i32;
+        let month = (n % 6) * 2 + 1;
+        let id = format!("{year}-{month:02}");
+        let dir = content.join(format!("lettres/{id}"));
+        write(
+            &dir.join("_index.md"),
+            &format!(
+                "---\ntitle: \"Numéro {n} ({id})\"\nnumber: {}\ndate: {id}-05\nperiod:\n  from: {id}-01\n  to: {year}-{:02}-28\npreheader: \"Les nouvelles de la coopération décentralisée\"\n---\n",
+                n + 1,
+                month + 1
+            ),
+        );
+        if image.exists() {
+            fs::create_dir_all(dir.join("images")).expect("mkdir");
+            fs::copy(image, dir.join("images/photo.jpg")).expect("copy image");
+        }
+        for a in 0..per_issue.min(articles - written) {
+            let section = SECTIONS[(a * SECTIONS.len()) / per_issue];
+            let group = if r.chance(60) {
+                format!("group: {}\n", r.pick(GROUPS).0)
+            } else {
+                String::new()
+            };
+            let img = if a % 20 == 3 && image.exists() {
+                "image: images/photo.jpg\nimage_alt: \"Rencontre entre élus français et partenaires\"\n"
+            } else {
+                ""
+            };
+            let link = if a > 0 {
+                format!("\nVoir aussi [l'article précédent](article-{:03}.md).\n", a - 1)
+            } else {
+                String::new()
+            };
+            let body = format!(
+                "{}\n\n- {}\n- {}\n- {}\n\n{}\n{link}",
+                paragraph(r, 4),
+                r.pick(OBJECTS),
+                r.pick(OBJECTS),
+                r.pick(OBJECTS),
+                paragraph(r, 3)
+            );
+            write(
+                &dir.join(format!("article-{a:03}.md")),
+                &format!(
+                    "---\ntitle: \"{} {}\"\nsection: {section}\n{group}themes: [{}]\nsummary: \"{}\"\nlink: https://cites-unies-france.org/article-{n}-{a}\nweight: {}\n{img}---\n\n{body}",
+                    r.pick(SUBJECTS),
+                    r.pick(OBJECTS),
+                    r.pick(THEMES),
+                    paragraph(r, 1),
+                    a * 10
+                ),
+            );
+            written += 1;
+        }
+    }
+}
+
+fn write_events(r: &mut Rng, content: &Path, events: usize) {
+    for e in 0..events {
+        let year = 2020 + (e * 8 / events.max(1)) as i32;
+        let month = 1 + r.below(12);
+        let day = 1 + r.below(27);
+        let (start, end) = match e % 3 {
+            0 => (format!("{year}-{month:02}-{day:02}"), String::new()),
+            1 => (
+                format!("{year}-{month:02}-{day:02}T14:00"),
+                format!("end: {year}-{month:02}-{day:02}T16:00\n"),
+            ),
+            _ => (
+                format!("{year}-{month:02}-{day:02}"),
+                format!("end: {year}-{month:02}-{:02}\n", day + 1),
+            ),
+        };
+        let format = r.pick(&["presentiel", "visio", "hybride"]);
+        write(
+            &content.join(format!("agenda/{year}/evenement-{e:05}.md")),
+            &format!(
+                "---\ntitle: \"Réunion {e} : {}\"\nstart: {start}\n{end}place: \"Paris\"\nformat: {format}\ngroup: {}\nmembers_only: {}\n---\n\n{}\n",
+                r.pick(OBJECTS),
+                r.pick(GROUPS).0,
+                r.chance(20),
+                paragraph(r, 2)
+            ),
+        );
+    }
+}
+
+fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize) {
+    let countries: Vec<_> = GROUPS.iter().filter(|g| !g.3.is_empty()).collect();
+    for (slug, name, _, code) in &countries {
+        write(
+            &content.join(format!("repertoire/{slug}/_index.md")),
+            &format!(
+                "---\ntitle: \"Répertoire des partenariats France – {name}\"\ncountry: {code}\ngroup: {slug}\nedition: 2025-02\n---\n\n{}\n",
+                paragraph(r, 3)
+            ),
+        );
+    }
+    for p in 0..partnerships {
+        let (slug, _, _, _) = countries[p % countries.len()];
+        let town = format!("{} {}", r.pick(TOWNS), p / 7);
+        let status = if r.chance(10) { "status: en-sommeil\n" } else { "" };
+        write(
+            &content.join(format!("repertoire/{slug}/partenariat-{p:05}.md")),
+            &format!(
+                "---\nfrench:\n  name: \"{town}\"\n  type: {}\n  region: \"{}\"\n  department: \"Département {}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {}\"\nkind: {}\nsince: {}\n{status}themes: [{}, {}]\nprojects:\n  - title: \"{}\"\n    years: \"2019-2022\"\n    funding: [MEAE, AFD FICOL]\n---\n\n{}\n",
+                r.pick(TYPES),
+                r.pick(REGIONS),
+                r.below(95) + 1,
+                r.below(20),
+                r.pick(KINDS),
+                1960 + r.below(65),
+                r.pick(THEMES),
+                r.pick(THEMES),
+                r.pick(OBJECTS),
+                paragraph(r, 3)
+            ),
+        );
+    }
+}
