@@ -121,8 +121,20 @@ const REGIONS: &[&str] = &[
 const TYPES: &[&str] = &["commune", "epci", "departement", "region", "autre"];
 const KINDS: &[&str] = &["jumelage", "cooperation", "amitie", "autre"];
 const TOWNS: &[&str] = &[
-    "Saint-Martin", "Villeneuve", "Beaumont", "Montreuil", "Fontaine", "Clairvaux", "Roche",
-    "Bellevue", "Champagne", "Mirabel", "Valence", "Aubigny", "Lussac", "Pontcarré",
+    "Saint-Martin",
+    "Villeneuve",
+    "Beaumont",
+    "Montreuil",
+    "Fontaine",
+    "Clairvaux",
+    "Roche",
+    "Bellevue",
+    "Champagne",
+    "Mirabel",
+    "Valence",
+    "Aubigny",
+    "Lussac",
+    "Pontcarré",
 ];
 
 struct Args {
@@ -158,7 +170,10 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if a.out.as_os_str().is_empty() {
-        return Err("usage : gencorpus DOSSIER [--articles N] [--events N] [--partnerships N] [--seed S]".into());
+        return Err(
+            "usage : gencorpus DOSSIER [--articles N] [--events N] [--partnerships N] [--seed S]"
+                .into(),
+        );
     }
     Ok(a)
 }
@@ -282,7 +297,10 @@ fn write_letters(r: &mut Rng, content: &Path, articles: usize, image: &Path) {
                 ""
             };
             let link = if a > 0 {
-                format!("\nVoir aussi [l'article précédent](article-{:03}.md).\n", a - 1)
+                format!(
+                    "\nVoir aussi [l'article précédent](article-{:03}.md).\n",
+                    a - 1
+                )
             } else {
                 String::new()
             };
@@ -354,7 +372,11 @@ fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize) {
     for p in 0..partnerships {
         let (slug, _, _, _) = countries[p % countries.len()];
         let town = format!("{} {}", r.pick(TOWNS), p / 7);
-        let status = if r.chance(10) { "status: en-sommeil\n" } else { "" };
+        let status = if r.chance(10) {
+            "status: en-sommeil\n"
+        } else {
+            ""
+        };
         write(
             &content.join(format!("repertoire/{slug}/partenariat-{p:05}.md")),
             &format!(

@@ -13,29 +13,43 @@ use cufpress::load::{is_slug, to_slug};
 pub struct NewArgs {
     #[command(subcommand)]
     kind: NewKind,
-    /// Dossier du site (qui contient content/)
-    #[arg(long, value_name = "DOSSIER", default_value = ".", global = true)]
+    /// Dossier du site, qui contient content/ (par défaut : le dossier courant)
+    #[arg(
+        long,
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true,
+        global = true
+    )]
     root: PathBuf,
 }
 
 #[derive(Subcommand)]
 enum NewKind {
     /// Un nouveau numéro de la lettre : cufpress new lettre 2025-11
+    #[command(help_template = crate::HELP_TEMPLATE)]
     Lettre {
         /// Mois du numéro, AAAA-MM
         mois: String,
     },
     /// Un article d'un numéro : cufpress new article 2025-11 reunion-liban --rubrique geographique
+    #[command(help_template = crate::HELP_TEMPLATE)]
     Article {
         /// Mois du numéro, AAAA-MM
         mois: String,
         /// Nom du fichier (minuscules, chiffres, tirets)
         nom: String,
-        /// Rubrique (id d'une section de site.yaml)
-        #[arg(long, value_name = "ID", default_value = "informations")]
+        /// Rubrique : id d'une section de site.yaml (par défaut : informations)
+        #[arg(
+            long,
+            value_name = "ID",
+            default_value = "informations",
+            hide_default_value = true
+        )]
         rubrique: String,
     },
     /// Un événement de l'agenda : cufpress new evenement cop31 --date 2026-11-09
+    #[command(help_template = crate::HELP_TEMPLATE)]
     Evenement {
         /// Nom du fichier (minuscules, chiffres, tirets)
         nom: String,
@@ -44,6 +58,7 @@ enum NewKind {
         date: String,
     },
     /// Un partenariat d'un répertoire : cufpress new partenariat japon nantes-niigata
+    #[command(help_template = crate::HELP_TEMPLATE)]
     Partenariat {
         /// Dossier du répertoire (pays)
         pays: String,
@@ -82,7 +97,7 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             (
                 format!("content/lettres/{mois}/{nom}.md"),
                 format!(
-                    "---\ntitle: \"\"\nsection: {rubrique}\ngroup: \nthemes: []\nsummary: \"\"\nlink: \nweight: 100\n---\n\nÉcrivez ici le texte de l'article.\n"
+                    "---\ntitle: \"Titre à compléter\"\nsection: {rubrique}\ngroup: \nthemes: []\nsummary: \"\"\nlink: \nweight: 100\ndraft: true\n---\n\nÉcrivez ici le texte de l'article, puis retirez la ligne draft: true pour le publier.\n"
                 ),
             )
         }
@@ -94,7 +109,7 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             (
                 format!("content/agenda/{}/{nom}.md", d.year()),
                 format!(
-                    "---\ntitle: \"\"\nstart: {d}\nend: \nplace: \"\"\nformat: presentiel\nmembers_only: false\ngroup: \nlink: \n---\n\nDescription de l'événement.\n"
+                    "---\ntitle: \"Titre à compléter\"\nstart: {d}\nend: \nplace: \"\"\nformat: presentiel\nmembers_only: false\ngroup: \nlink: \n---\n\nDescription de l'événement.\n"
                 ),
             )
         }
@@ -103,7 +118,7 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             slug(&nom)?;
             (
                 format!("content/repertoire/{pays}/{nom}.md"),
-                "---\nfrench:\n  name: \"\"\n  type: commune\n  region: \"\"\n  department: \"\"\npartner:\n  name: \"\"\n  type: \"\"\n  region: \"\"\nkind: cooperation\nsince: \nthemes: []\nprojects: []\ncontacts: []\n---\n\nHistorique, objectifs et actions du partenariat.\n".to_string(),
+                "---\nfrench:\n  name: \"Collectivité française à compléter\"\n  type: commune\n  region: \"\"\n  department: \"\"\npartner:\n  name: \"Collectivité partenaire à compléter\"\n  type: \"\"\n  region: \"\"\nkind: cooperation\nsince: \nthemes: []\nprojects: []\ncontacts: []\n---\n\nHistorique, objectifs et actions du partenariat.\n".to_string(),
             )
         }
     };

@@ -10,12 +10,17 @@
 
 pub mod dates;
 pub mod diagnostics;
+pub mod images;
+pub mod linkcheck;
 pub mod load;
 pub mod model;
+pub mod postprocess;
 pub mod publish;
 pub mod render;
 pub mod resolve;
 pub mod schema;
+pub mod serve;
+pub mod timings;
 pub mod urls;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +47,8 @@ pub struct BuildOptions {
     pub today: NaiveDate,
     /// False for `check`: everything but writing.
     pub write: bool,
+    /// `--strict`: warnings fail the build like errors.
+    pub strict: bool,
 }
 
 /// How a build went.
@@ -53,6 +60,8 @@ pub struct BuildReport {
     pub files: usize,
     /// True when the site was written (or, for `check`, would have been).
     pub ok: bool,
+    /// What the image step did (encodes, cache hits, time).
+    pub images: images::Stats,
 }
 
 /// The result of the pure part of a build.
@@ -60,8 +69,11 @@ pub struct BuildReport {
 pub struct Generated {
     /// Generated files, sorted by path.
     pub outputs: Vec<Output>,
-    /// Content files to copy as they are (site-root-relative).
+    /// Content files to copy as they are (site-root-relative): attachments,
+    /// not the images the image step re-encodes.
     pub assets: Vec<String>,
+    /// What the image step did.
+    pub images: images::Stats,
 }
 
 /// Settings of the pure part of a build.
@@ -89,19 +101,33 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         drafts: opts.drafts,
         today: opts.today,
     };
-    let (generated, d) = generate(&files, theme, &gen_opts);
+    let cache = images::Cache {
+        dir: images::cache::dir(&opts.root),
+        writable: opts.write,
+    };
+    let (generated, d) = generate_cached(&files, theme, &gen_opts, Some(&cache));
     diags.extend(d);
+    if opts.strict {
+        diags.make_strict();
+    }
+    let stats = generated.as_ref().map(|g| g.images.clone());
     let Some(generated) = generated.filter(|_| !diags.has_errors()) else {
         return report(diags, None, 0, false);
     };
     let count = generated.outputs.len() + generated.assets.len();
     if opts.write {
         let copies = copies(&opts.root, &generated.assets);
-        if let Err(e) = publish::publish(&opts.output, &generated.outputs, &copies) {
+        let published = timings::stage("publish", || {
+            publish::publish(&opts.output, &generated.outputs, &copies)
+        });
+        if let Err(e) = published {
             return report(diags, Some(e), 0, false);
         }
     }
-    report(diags, None, count, true)
+    BuildReport {
+        images: stats.unwrap_or_default(),
+        ..report(diags, None, count, true)
+    }
 }
 
 fn report(
@@ -117,6 +143,7 @@ fn report(
         diagnostics: diags.sorted(),
         files,
         ok,
+        images: images::Stats::default(),
     }
 }
 
@@ -136,18 +163,32 @@ pub fn generate(
     theme_files: Vec<ThemeFile>,
     opts: &GenerateOptions,
 ) -> (Option<Generated>, Diagnostics) {
-    let (theme, (loaded, mut diags)) = rayon::join(
-        || render::theme::compile(theme_files, "themes/cuf"),
-        || {
-            load::load_site(
-                files,
-                &LoadOptions {
-                    base_url: opts.base_url.clone(),
-                    drafts: opts.drafts,
-                },
-            )
-        },
-    );
+    generate_cached(files, theme_files, opts, None)
+}
+
+/// [`generate`], with the image step reading and filling the cache at
+/// `image_cache` (its only disk access) instead of encoding every image.
+pub fn generate_cached(
+    files: &[SourceFile],
+    theme_files: Vec<ThemeFile>,
+    opts: &GenerateOptions,
+    image_cache: Option<&images::Cache>,
+) -> (Option<Generated>, Diagnostics) {
+    let templates = linkcheck::template_sources(&theme_files, "themes/cuf");
+    let (theme, (loaded, mut diags)) = timings::stage("load", || {
+        rayon::join(
+            || render::theme::compile(theme_files, "themes/cuf"),
+            || {
+                load::load_site(
+                    files,
+                    &LoadOptions {
+                        base_url: opts.base_url.clone(),
+                        drafts: opts.drafts,
+                    },
+                )
+            },
+        )
+    });
     let theme: Option<Theme> = match theme {
         Ok(t) => Some(t),
         Err(e) => {
@@ -158,8 +199,14 @@ pub fn generate(
     let Some(site) = loaded else {
         return (None, diags);
     };
-    let (site, index, d) = resolve::resolve(site);
+    let (site, mut index, d) = timings::stage("resolve", || resolve::resolve(site));
     diags.extend(d);
+    resolve::repertoire::check(&site, chrono::Datelike::year(&opts.today), &mut diags);
+    let processed = timings::stage("images", || {
+        images::process(&images::plan::plan(&site), files, image_cache)
+    });
+    diags.extend(processed.diagnostics);
+    index.images = processed.catalog;
     let (Some(theme), false) = (theme, diags.has_errors()) else {
         return (None, diags);
     };
@@ -177,14 +224,39 @@ pub fn generate(
         base_url,
         today: opts.today,
     };
-    match render::render_all(&ctx) {
-        Ok(outputs) => (
-            Some(Generated {
-                outputs,
-                assets: site.assets.clone(),
-            }),
-            diags,
-        ),
+    match timings::stage("render", || render::render_all(&ctx)) {
+        Ok((mut outputs, warnings)) => {
+            diags.extend(warnings);
+            timings::stage("images (rewrite)", || {
+                images::rewrite::web_outputs(&mut outputs, &index.images, &ctx.base_path)
+            });
+            outputs.extend(processed.outputs);
+            outputs.sort_by(|a, b| a.path.cmp(&b.path));
+            // Originals of processed images are never published (metadata).
+            let assets: Vec<String> = site
+                .assets
+                .iter()
+                .filter(|a| !images::plan::is_processed(a))
+                .cloned()
+                .collect();
+            let sources = linkcheck::LinkSources {
+                content: files,
+                templates: &templates,
+                assets: &assets,
+            };
+            diags.extend(timings::stage("linkcheck", || {
+                linkcheck::check(&outputs, &ctx.base_url, &sources)
+            }));
+            let images = processed.stats;
+            (
+                Some(Generated {
+                    outputs,
+                    assets,
+                    images,
+                }),
+                diags,
+            )
+        }
         Err(e) => {
             diags.extend(e);
             (None, diags)

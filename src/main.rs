@@ -1,19 +1,24 @@
 //! The `cufpress` command: a thin French CLI over the library.
 
+mod cli_format;
+mod cli_import;
 mod cli_new;
+mod cli_send;
 
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Args, Parser, Subcommand};
 
-use cufpress::diagnostics::Diagnostic;
+/// mimalloc: a build allocates and frees millions of small strings across
+/// threads; it is measurably faster there than the system allocator.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const HELP_TEMPLATE: &str = "\
 {before-help}{about-with-newline}
-{usage-heading} {usage}
+Utilisation : {usage}
 
 {all-args}{after-help}";
 
@@ -43,20 +48,63 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Construire le site dans public/
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    #[command(help_template = HELP_TEMPLATE)]
     Build(BuildArgs),
     /// Vérifier le contenu sans rien écrire
-    #[command(help_template = HELP_TEMPLATE, next_help_heading = "Options")]
+    #[command(help_template = HELP_TEMPLATE)]
     Check(BuildArgs),
     /// Créer un fichier de contenu prêt à remplir
     #[command(help_template = HELP_TEMPLATE, subcommand_help_heading = "Types de fichier", subcommand_value_name = "TYPE")]
     New(cli_new::NewArgs),
+    /// Importer des partenariats depuis un tableur (CSV) : cufpress importer-repertoire fiches.csv --pays japon
+    #[command(name = "importer-repertoire", help_template = HELP_TEMPLATE)]
+    ImporterRepertoire(cli_import::ImportArgs),
+    /// Envoyer un numéro de la lettre par SMTP, pour essai : cufpress envoyer-test 2025-09 --to moi@exemple.fr --smtp 127.0.0.1:1025
+    #[command(name = "envoyer-test", help_template = HELP_TEMPLATE)]
+    EnvoyerTest(cli_send::SendArgs),
+    /// Servir le site en local, le reconstruire et recharger le navigateur à chaque enregistrement
+    #[command(help_template = HELP_TEMPLATE)]
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Dossier du site, qui contient content/ et themes/ (par défaut : le dossier courant)
+    #[arg(
+        long,
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    root: PathBuf,
+    /// Port d'écoute (par défaut : 1111 ; 0 : un port libre)
+    #[arg(long, default_value_t = 1111, hide_default_value = true)]
+    port: u16,
+    /// Adresse d'écoute (par défaut : 127.0.0.1, cet ordinateur seulement)
+    #[arg(
+        long,
+        value_name = "ADRESSE",
+        default_value = "127.0.0.1",
+        hide_default_value = true
+    )]
+    bind: String,
+    /// Inclure les brouillons (draft: true)
+    #[arg(long)]
+    drafts: bool,
+    /// Date du jour pour « à venir » et « passé » (AAAA-MM-JJ ; par défaut : aujourd'hui)
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
+    today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args, Clone)]
 struct BuildArgs {
-    /// Dossier du site (qui contient content/ et themes/)
-    #[arg(long, value_name = "DOSSIER", default_value = ".")]
+    /// Dossier du site, qui contient content/ et themes/ (par défaut : le dossier courant)
+    #[arg(
+        long,
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true
+    )]
     root: PathBuf,
     /// Dossier de sortie (par défaut : DOSSIER/public)
     #[arg(long, value_name = "DOSSIER")]
@@ -70,6 +118,19 @@ struct BuildArgs {
     /// Date du jour pour « à venir » et « passé » (AAAA-MM-JJ ; par défaut : aujourd'hui)
     #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
     today: Option<chrono::NaiveDate>,
+    /// Format des diagnostics : human (lisible, par défaut), json (un objet JSON par ligne), github (annotations GitHub Actions)
+    #[arg(
+        long,
+        value_name = "FORMAT",
+        value_enum,
+        default_value = "human",
+        hide_default_value = true,
+        hide_possible_values = true
+    )]
+    format: cli_format::Format,
+    /// Traiter les avertissements comme des erreurs
+    #[arg(long)]
+    strict: bool,
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -84,6 +145,7 @@ fn main() -> ExitCode {
     };
     match cli.command {
         Command::Build(a) => run_build(a, true),
+        Command::Serve(a) => run_serve(a),
         Command::Check(a) => run_build(a, false),
         Command::New(a) => match cli_new::run(a) {
             Ok(msg) => {
@@ -95,31 +157,71 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::ImporterRepertoire(a) => match cli_import::run(a) {
+            Ok(msg) => {
+                println!("{msg}");
+                ExitCode::SUCCESS
+            }
+            Err(ds) => {
+                for d in &ds {
+                    eprintln!("{}", d.to_human());
+                }
+                let n = plural(ds.len(), "erreur", "erreurs");
+                eprintln!("\nÉchec de l'import : {n}. Aucun fichier n'a été écrit.");
+                ExitCode::from(1)
+            }
+        },
+        Command::EnvoyerTest(a) => match cli_send::run(a) {
+            Ok(msg) => {
+                println!("{msg}");
+                ExitCode::SUCCESS
+            }
+            Err(ds) => {
+                for d in &ds {
+                    eprintln!("{}", d.to_human());
+                }
+                eprintln!("Échec : aucun message n'a été envoyé.");
+                ExitCode::from(1)
+            }
+        },
     }
 }
 
 fn run_build(a: BuildArgs, write: bool) -> ExitCode {
     let output = a.output.clone().unwrap_or_else(|| a.root.join("public"));
     let opts = cufpress::BuildOptions {
-        root: a.root,
+        root: a.root.clone(),
         output: output.clone(),
         base_url: a.base_url,
         drafts: a.drafts,
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         write,
+        strict: a.strict,
     };
     let start = std::time::Instant::now();
     let report = cufpress::build(&opts);
-    print_diagnostics(&report.diagnostics);
+    cli_format::print(&report.diagnostics, a.format, &a.root);
+    if std::env::var_os("CUFPRESS_IMAGE_STATS").is_some() {
+        let i = &report.images;
+        eprintln!(
+            "images : {} sources ({} Ko), {} encodées, {} en cache, {} Ko publiés, {} ms",
+            i.sources,
+            i.bytes_in / 1024,
+            i.encoded,
+            i.cached,
+            i.bytes_out / 1024,
+            i.millis
+        );
+    }
     let errors = report.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = report.diagnostics.len() - errors;
     if !report.ok {
         eprintln!(
-            "\nÉchec : {} et {}. {}",
+            "\nÉchec : {} et {}.{}",
             plural(errors, "erreur", "erreurs"),
             plural(warnings, "avertissement", "avertissements"),
             if write {
-                "Le site publié n'a pas été modifié."
+                " Le site publié n'a pas été modifié."
             } else {
                 ""
             }
@@ -151,15 +253,25 @@ fn run_build(a: BuildArgs, write: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n > 1 { many } else { one })
+fn run_serve(a: ServeArgs) -> ExitCode {
+    let opts = cufpress::serve::ServeOptions {
+        root: a.root,
+        bind: a.bind,
+        port: a.port,
+        drafts: a.drafts,
+        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+    };
+    match cufpress::serve::run(&opts) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(msg) => {
+            eprintln!("erreur : {msg}");
+            ExitCode::from(1)
+        }
+    }
 }
 
-fn print_diagnostics(ds: &[Diagnostic]) {
-    let mut err = std::io::stderr().lock();
-    for d in ds {
-        let _ = writeln!(err, "{}", d.to_human());
-    }
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
 }
 
 /// Usage mistakes, in French, exit code 2 (help and version exit 0).

@@ -28,6 +28,9 @@ pub struct Site {
     pub assets: Vec<String>,
     /// Paths of the drafts left out of this build, so links to them can be explained.
     pub drafts: Vec<String>,
+    /// Paths of the files that could not be loaded (already reported), so
+    /// references to them are not reported a second time.
+    pub failed: Vec<String>,
 }
 
 /// One issue of La Lettre: its `_index.md` and its articles.
@@ -228,6 +231,10 @@ pub struct Mailing {
     /// The mailing tool's unsubscribe merge tag, written verbatim.
     #[serde(default)]
     pub unsubscribe: Option<String>,
+    /// Full article text in the e-mail (true) or teasers with a
+    /// "Lire la suite" link (false, the default).
+    #[serde(default)]
+    pub full_text: bool,
 }
 
 /// `groupes/<slug>.md`.
@@ -594,6 +601,7 @@ const MAILING: &[Key] = &[
     ("utm_source", Shape::Leaf),
     ("utm_medium", Shape::Leaf),
     ("unsubscribe", Shape::Leaf),
+    ("full_text", Shape::Leaf),
 ];
 /// Keys of `site.yaml`.
 pub const SITE_KEYS: &[Key] = &[

@@ -100,6 +100,44 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .with_source(text))
 }
 
+/// Warnings for unquoted values cut by a YAML comment: in
+/// `title: Réunion #3`, everything from ` #` is silently dropped.
+pub fn comment_warnings(file: &str, source: &str, yaml: &str, offset: u32) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start().trim_start_matches("- ");
+        let Some((key, value)) = trimmed.split_once(": ") else {
+            continue;
+        };
+        let value = value.trim_start();
+        if key.starts_with('#')
+            || key.contains(' ')
+            || value.is_empty()
+            || value.starts_with(['"', '\'', '#', '[', '{', '|', '>'])
+        {
+            continue;
+        }
+        if let Some(pos) = value.find(" #") {
+            let hash_at = line.len() - value.len() + pos + 1;
+            let col = line[..hash_at].chars().count() + 1;
+            out.push(
+                Diagnostic::warning(
+                    file,
+                    i as u32 + 1 + offset,
+                    col as u32,
+                    format!("`{key}` : le texte après « #» est un commentaire YAML et sera ignoré"),
+                )
+                .with_suggestion(format!(
+                    "mettez la valeur entre guillemets : {key}: \"{}\"",
+                    value.replace('"', "\\\"")
+                ))
+                .with_source(source),
+            );
+        }
+    }
+    out
+}
+
 /// The typed front matter and the line of each top-level key.
 pub type Parsed<T> = (T, BTreeMap<String, u32>);
 
@@ -311,6 +349,10 @@ fn french_message(msg: &str, path: &str) -> (String, Option<String>) {
         }
     }
     if msg.starts_with("date invalide") || msg.contains('«') {
+        // Our own messages say "… : attendu X": the expected form is the hint.
+        if let Some((m, hint)) = msg.split_once(" : attendu ") {
+            return (at(m.to_string()), Some(format!("attendu {hint}")));
+        }
         return (at(msg.to_string()), None);
     }
     (at(format!("en-tête YAML invalide ({msg})")), None)
@@ -450,13 +492,28 @@ mod tests {
     }
 
     #[test]
+    fn unquoted_hash_is_a_warning() {
+        let w = comment_warnings("a.md", "", "title: Réunion #3\nlink: \"a #b\"\n", 1);
+        assert_eq!(w.len(), 1);
+        assert_eq!((w[0].line, w[0].column), (2, 16));
+        assert!(
+            w[0].suggestion
+                .as_deref()
+                .unwrap()
+                .contains("\"Réunion #3\"")
+        );
+    }
+
+    #[test]
     fn bad_date_is_explained() {
         let errs = parse_article("---\ntitle: x\nsection: a\ndate: 2025-13-01\n---\n").unwrap_err();
         assert_eq!(errs[0].line, 4);
         assert!(
-            errs[0].message.contains("AAAA-MM-JJ"),
+            errs[0].message.contains("2025-13-01"),
             "{}",
             errs[0].message
         );
+        let hint = errs[0].suggestion.as_deref().unwrap_or_default();
+        assert!(hint.contains("AAAA-MM-JJ"), "{hint}");
     }
 }

@@ -101,6 +101,7 @@ impl<'i> Renderer<'i> {
                     Typeset::Html(h) => Event::InlineHtml(CowStr::from(h)),
                 }
             }
+            Event::FootnoteReference(name) => Event::FootnoteReference(self.note_id(&name)),
             Event::Html(html) | Event::InlineHtml(html) => {
                 self.raw_html(&html, range.start);
                 Event::InlineHtml(html)
@@ -148,8 +149,24 @@ impl<'i> Renderer<'i> {
                     id,
                 })
             }
+            Tag::FootnoteDefinition(name) => {
+                Event::Start(Tag::FootnoteDefinition(self.note_id(&name)))
+            }
             other => Event::Start(other),
         }
+    }
+
+    /// Footnote ids are prefixed with the file name: an issue page shows many
+    /// articles, each free to have its own note `[^1]`.
+    fn note_id<'a>(&self, name: &str) -> CowStr<'a> {
+        let stem = self
+            .input
+            .file
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches(".md");
+        CowStr::from(format!("note-{stem}-{name}"))
     }
 
     /// Checks and rewrites a link or image destination.

@@ -2,6 +2,7 @@
 //! structs, render Markdown bodies. Files are loaded independently, in
 //! parallel; the result is a `Site` plus every mistake found.
 
+pub mod cache;
 pub mod frontmatter;
 pub mod markdown;
 pub mod typography;
@@ -96,6 +97,7 @@ pub fn is_ignored(name: &str) -> bool {
 type Folder<I, P> = (Option<Page<I>>, Vec<Page<P>>);
 
 /// One file, once loaded.
+#[derive(Clone)]
 enum Loaded {
     Group(Page<GroupFront>),
     LetterIndex(String, Page<LetterFront>),
@@ -109,6 +111,15 @@ enum Loaded {
 
 /// Turns the files into a `Site`. Pure: no disk access.
 pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
+    load_site_with(files, opts, load_file)
+}
+
+/// [`load_site`] with the per-file loader given (`cache` passes a memoised one).
+fn load_site_with(
+    files: &[SourceFile],
+    opts: &LoadOptions,
+    load: impl Fn(&SourceFile, &str) -> FileLoad + Sync,
+) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::new();
     // site.yaml first: the base path of every internal link depends on it.
     let mut config = None;
@@ -123,10 +134,10 @@ pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Dia
         }
     }
     let base_path = base_path.unwrap_or_default();
-    let results: Vec<Result<Option<Loaded>, Vec<Diagnostic>>> = files
+    let results: Vec<(&str, FileLoad)> = files
         .par_iter()
         .filter(|f| f.path != "content/site.yaml")
-        .map(|f| load_file(f, &base_path))
+        .map(|f| (f.path.as_str(), load(f, &base_path)))
         .collect();
     let mut site = Site {
         config: SiteConfig {
@@ -149,14 +160,15 @@ pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Dia
         directories: vec![],
         assets: vec![],
         drafts: vec![],
+        failed: vec![],
     };
     let mut letters: BTreeMap<String, Folder<LetterFront, ArticleFront>> = BTreeMap::new();
     let mut dirs: BTreeMap<String, Folder<DirectoryFront, PartnershipFront>> = BTreeMap::new();
-    for r in results {
-        match r {
-            Err(ds) => diags.extend(ds),
-            Ok(None) => {}
-            Ok(Some(l)) => match l {
+    for (path, (loaded, ds)) in results {
+        diags.extend(ds);
+        match loaded {
+            None => site.failed.push(path.to_string()),
+            Some(l) => match l {
                 Loaded::Group(p) => site.groups.push(p),
                 Loaded::LetterIndex(id, p) => letters.entry(id).or_default().0 = Some(p),
                 Loaded::Article(id, p) => letters.entry(id).or_default().1.push(p),
@@ -170,7 +182,10 @@ pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Dia
     }
     for (id, (index, articles)) in letters {
         let Some(index) = index else {
-            diags.push(missing_index(&format!("content/lettres/{id}"), "lettre"));
+            let dir = format!("content/lettres/{id}");
+            if !site.failed.contains(&format!("{dir}/_index.md")) {
+                diags.push(missing_index(&dir, "lettre"));
+            }
             continue;
         };
         let letter = Letter {
@@ -182,10 +197,11 @@ pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Dia
     }
     for (slug, (index, partnerships)) in dirs {
         let Some(index) = index else {
-            diags.push(missing_index(
-                &format!("content/repertoire/{slug}"),
-                "repertoire",
-            ));
+            let dir = format!("content/repertoire/{slug}");
+            if site.failed.contains(&format!("{dir}/_index.md")) {
+                continue;
+            }
+            diags.push(missing_index(&dir, "repertoire"));
             continue;
         };
         site.directories.push(Directory {
@@ -246,7 +262,28 @@ fn apply_drafts(site: &mut Site, keep: bool) {
     site.drafts = drafts;
 }
 
-fn load_file(f: &SourceFile, base_path: &str) -> Result<Option<Loaded>, Vec<Diagnostic>> {
+/// Loads one file. A page whose body has mistakes (dangerous HTML, a link
+/// leaving `content/`) is still loaded, so its references are checked in the
+/// same run; the build fails on those mistakes all the same.
+/// One file loaded (or not), with the mistakes found in it.
+type FileLoad = (Option<Loaded>, Vec<Diagnostic>);
+
+fn load_file(f: &SourceFile, base_path: &str) -> FileLoad {
+    let mut body_diags = Vec::new();
+    match load_kind(f, base_path, &mut body_diags) {
+        Ok(l) => (l, body_diags),
+        Err(mut ds) => {
+            ds.append(&mut body_diags);
+            (None, ds)
+        }
+    }
+}
+
+fn load_kind(
+    f: &SourceFile,
+    base_path: &str,
+    body_diags: &mut Vec<Diagnostic>,
+) -> Result<Option<Loaded>, Vec<Diagnostic>> {
     let path = f.path.as_str();
     if !path.ends_with(".md") {
         return Ok(Some(Loaded::Asset(path.to_string())));
@@ -260,22 +297,24 @@ fn load_file(f: &SourceFile, base_path: &str) -> Result<Option<Loaded>, Vec<Diag
         schema,
     };
     Ok(Some(match parts.as_slice() {
-        ["groupes", _] => Loaded::Group(page(GROUP_KEYS).load()?),
+        ["groupes", _] => Loaded::Group(page(GROUP_KEYS).load(body_diags)?),
         ["lettres", id, "_index"] => {
             check_letter_id(path, id)?;
-            Loaded::LetterIndex(id.to_string(), page(LETTER_KEYS).load()?)
+            Loaded::LetterIndex(id.to_string(), page(LETTER_KEYS).load(body_diags)?)
         }
         ["lettres", id, _] => {
             check_letter_id(path, id)?;
-            Loaded::Article(id.to_string(), page(ARTICLE_KEYS).load()?)
+            Loaded::Article(id.to_string(), page(ARTICLE_KEYS).load(body_diags)?)
         }
-        ["agenda", .., slug] if *slug != "_index" => Loaded::Event(page(EVENT_KEYS).load()?),
-        ["programmes", _] => Loaded::Programme(page(PROGRAMME_KEYS).load()?),
+        ["agenda", .., slug] if *slug != "_index" => {
+            Loaded::Event(page(EVENT_KEYS).load(body_diags)?)
+        }
+        ["programmes", _] => Loaded::Programme(page(PROGRAMME_KEYS).load(body_diags)?),
         ["repertoire", pays, "_index"] => {
-            Loaded::DirectoryIndex(pays.to_string(), page(DIRECTORY_KEYS).load()?)
+            Loaded::DirectoryIndex(pays.to_string(), page(DIRECTORY_KEYS).load(body_diags)?)
         }
         ["repertoire", pays, _] => {
-            Loaded::Partnership(pays.to_string(), page(PARTNERSHIP_KEYS).load()?)
+            Loaded::Partnership(pays.to_string(), page(PARTNERSHIP_KEYS).load(body_diags)?)
         }
         _ => {
             return Err(vec![
@@ -361,10 +400,20 @@ struct PageSpec<'a> {
 }
 
 impl PageSpec<'_> {
-    fn load<F: DeserializeOwned>(self) -> Result<Page<F>, Vec<Diagnostic>> {
+    /// The page; mistakes of a body that still loads go to `body_diags`.
+    fn load<F: DeserializeOwned>(
+        self,
+        body_diags: &mut Vec<Diagnostic>,
+    ) -> Result<Page<F>, Vec<Diagnostic>> {
         let path = self.f.path.as_str();
         let text = frontmatter::decode(path, &self.f.bytes).map_err(|d| vec![d])?;
         let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
+        body_diags.extend(frontmatter::comment_warnings(
+            path,
+            &text,
+            split.yaml,
+            split.yaml_offset,
+        ));
         let parsed =
             frontmatter::parse::<F>(path, &text, split.yaml, split.yaml_offset, self.schema);
         let dir = path.rsplit_once('/').map_or("content", |(d, _)| d);
@@ -377,8 +426,10 @@ impl PageSpec<'_> {
             base_path: self.base_path,
         });
         let (front, key_lines) = match parsed {
-            Ok(p) if md_diags.is_empty() => p,
-            Ok(_) => return Err(md_diags),
+            Ok(p) => {
+                body_diags.append(&mut md_diags);
+                p
+            }
             Err(mut e) => {
                 e.append(&mut md_diags);
                 return Err(e);

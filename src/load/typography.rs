@@ -263,15 +263,24 @@ mod tests {
 
     #[test]
     fn apostrophes_become_typographic_between_letters() {
-        assert_eq!(t("l'AICT et aujourd'hui"), "l\u{2019}AICT et aujourd\u{2019}hui");
+        assert_eq!(
+            t("l'AICT et aujourd'hui"),
+            "l\u{2019}AICT et aujourd\u{2019}hui"
+        );
         assert_eq!(t("'cité'"), "'cité'");
     }
 
     #[test]
     fn titles_as_text_and_html() {
-        assert_eq!(title_text("Les 3^e Assises : bilan"), "Les 3e Assises\u{A0}: bilan");
+        assert_eq!(
+            title_text("Les 3^e Assises : bilan"),
+            "Les 3e Assises\u{A0}: bilan"
+        );
         assert_eq!(title_text("Le 1^{er} juillet"), "Le 1er juillet");
-        assert_eq!(title_html("Les 3^e <Assises>"), "Les 3<sup>e</sup> &lt;Assises&gt;");
+        assert_eq!(
+            title_html("Les 3^e <Assises>"),
+            "Les 3<sup>e</sup> &lt;Assises&gt;"
+        );
     }
 
     #[test]

@@ -78,7 +78,7 @@ fn atom(ctx: &RenderContext<'_>) -> String {
         let _ = write!(
             out,
             "  <entry>\n    <title>{}</title>\n    <link href=\"{url}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{url}</id>\n    <published>{date}T00:00:00Z</published>\n    <updated>{date}T00:00:00Z</updated>\n",
-            xml_escape(&a.front.title),
+            xml_escape(&crate::load::typography::title_text(&a.front.title)),
         );
         if let Some(s) = &a.front.summary {
             let _ = writeln!(out, "    <summary>{}</summary>", xml_escape(s));

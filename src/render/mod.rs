@@ -1,7 +1,13 @@
 //! The `render` stage: pure functions from the resolved site to a list of
 //! `(path, bytes)` outputs, one renderer per kind of output.
 
+pub mod agenda;
+pub mod changes;
+pub mod email;
 pub mod feeds;
+pub mod ics;
+pub mod programmes;
+pub mod repertoire;
 pub mod theme;
 pub mod views;
 pub mod web;
@@ -61,27 +67,59 @@ impl RenderContext<'_> {
     }
 }
 
+/// Outputs and warnings, or the errors that stopped a renderer.
+pub type Rendered = Result<(Vec<Output>, Vec<Diagnostic>), Vec<Diagnostic>>;
+
 /// A kind of output (web edition, e-mail edition, feeds, …).
 pub trait Renderer: Sync {
     /// Short name, for diagnostics and benchmarks.
     fn name(&self) -> &'static str;
     /// Every file of this kind of output.
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>>;
+    /// Every file plus the warnings it raises (the build goes on).
+    fn render_with_warnings(&self, ctx: &RenderContext<'_>) -> Rendered {
+        self.render(ctx).map(|o| (o, Vec::new()))
+    }
+    /// Only the files `changes` can have changed, with their warnings; the
+    /// caller keeps the other files of the last render. `None` (the
+    /// default): this renderer cannot tell, render everything.
+    fn render_changed(
+        &self,
+        _ctx: &RenderContext<'_>,
+        _changes: &changes::ChangeSet,
+    ) -> Option<Rendered> {
+        None
+    }
 }
 
 /// The renderers of a build, in a fixed order.
 pub fn renderers() -> Vec<Box<dyn Renderer>> {
-    vec![Box::new(web::WebRenderer), Box::new(feeds::FeedsRenderer)]
+    vec![
+        Box::new(web::WebRenderer),
+        Box::new(feeds::FeedsRenderer),
+        Box::new(agenda::AgendaRenderer),
+        Box::new(programmes::ProgrammesRenderer),
+        Box::new(repertoire::RepertoireRenderer),
+        Box::new(email::EmailRenderer),
+    ]
 }
 
-/// Runs every renderer (in parallel) and returns the outputs sorted by path.
-pub fn render_all(ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let results: Vec<_> = renderers().par_iter().map(|r| r.render(ctx)).collect();
+/// Runs every renderer (in parallel) and returns the outputs sorted by
+/// path, with the renderers' warnings.
+pub fn render_all(ctx: &RenderContext<'_>) -> Rendered {
+    let results: Vec<_> = renderers()
+        .par_iter()
+        .map(|r| crate::timings::stage(r.name(), || r.render_with_warnings(ctx)))
+        .collect();
     let mut outputs = Vec::new();
+    let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(o) => outputs.extend(o),
+            Ok((o, w)) => {
+                outputs.extend(o);
+                warnings.extend(w);
+            }
             Err(e) => errors.extend(e),
         }
     }
@@ -114,7 +152,7 @@ pub fn render_all(ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic
     if !dups.is_empty() {
         return Err(dups);
     }
-    Ok(outputs)
+    Ok((outputs, warnings))
 }
 
 /// Renders many pages in parallel, collecting every failure.

@@ -1,6 +1,7 @@
 //! The theme: Tera templates and static files, read once per build and
 //! shared by every renderer (one Tera instance, templates parsed once).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
@@ -24,17 +25,51 @@ pub struct Theme {
     pub origin: String,
 }
 
-/// Reads every file of `root/themes/<name>/` (the only I/O here).
+/// The default theme, embedded at compile time by `build.rs`.
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_theme.rs"));
+}
+
+/// The theme files built into the binary for theme `name` (only `cuf`).
+pub fn embedded(name: &str) -> &'static [(&'static str, &'static [u8])] {
+    if name == "cuf" {
+        embedded::EMBEDDED_CUF
+    } else {
+        &[]
+    }
+}
+
+/// The files of theme `name`: the embedded default theme, overridden file by
+/// file by the site's own `root/themes/<name>/` when it exists (the only I/O
+/// here). A content repository therefore needs only `content/`.
 pub fn read_theme(root: &Path, name: &str) -> Result<Vec<ThemeFile>, Diagnostic> {
     let dir = root.join("themes").join(name);
-    if !dir.is_dir() {
+    let builtin = embedded(name);
+    if !dir.is_dir() && builtin.is_empty() {
         return Err(
             Diagnostic::error(format!("themes/{name}"), 0, 0, "thème introuvable")
                 .with_suggestion("le dossier themes/cuf/ doit contenir templates/ et static/"),
         );
     }
+    let mut files: BTreeMap<String, Vec<u8>> = builtin
+        .iter()
+        .map(|(p, b)| ((*p).to_string(), b.to_vec()))
+        .collect();
+    if dir.is_dir() {
+        for f in read_dir_files(&dir, name)? {
+            files.insert(f.path, f.bytes);
+        }
+    }
+    Ok(files
+        .into_iter()
+        .map(|(path, bytes)| ThemeFile { path, bytes })
+        .collect())
+}
+
+/// Every file under `dir`, sorted, with its path inside the theme.
+fn read_dir_files(dir: &Path, name: &str) -> Result<Vec<ThemeFile>, Diagnostic> {
     let mut files = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.map_err(|e| {
             Diagnostic::error(
                 format!("themes/{name}"),
@@ -50,7 +85,7 @@ pub fn read_theme(root: &Path, name: &str) -> Result<Vec<ThemeFile>, Diagnostic>
         }
         let rel = entry
             .path()
-            .strip_prefix(&dir)
+            .strip_prefix(dir)
             .unwrap_or(entry.path())
             .components()
             .map(|c| c.as_os_str().to_string_lossy())
@@ -140,5 +175,36 @@ impl Theme {
         self.tera
             .render(template, ctx)
             .map_err(|e| template_error(&e, &self.origin, &[]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded() {
+        let paths: Vec<&str> = embedded("cuf").iter().map(|(p, _)| *p).collect();
+        assert!(paths.contains(&"templates/base.html"), "{paths:?}");
+        assert!(paths.contains(&"static/style.css"), "{paths:?}");
+        assert!(embedded("autre").is_empty());
+    }
+
+    #[test]
+    fn site_files_override_embedded_ones_file_by_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = dir.path().join("themes/cuf/templates");
+        std::fs::create_dir_all(&t).unwrap();
+        std::fs::write(t.join("404.html"), "à moi").unwrap();
+        let files = read_theme(dir.path(), "cuf").unwrap();
+        let get = |p: &str| files.iter().find(|f| f.path == p).map(|f| f.bytes.clone());
+        assert_eq!(get("templates/404.html").unwrap(), "à moi".as_bytes());
+        assert!(get("templates/base.html").is_some(), "les autres restent");
+        let empty = tempfile::tempdir().unwrap();
+        assert_eq!(
+            read_theme(empty.path(), "cuf").unwrap().len(),
+            embedded("cuf").len()
+        );
+        assert!(read_theme(empty.path(), "autre").is_err());
     }
 }

@@ -110,10 +110,18 @@ pub struct ArticleView<'a> {
     pub summary: Option<&'a str>,
     /// "Pour plus d'informations".
     pub link: Option<&'a str>,
-    /// Image URL.
+    /// Image URL (the processed ~960 px variant when there is one).
     pub image: Option<String>,
     /// Its alt text.
     pub image_alt: Option<&'a str>,
+    /// Its `srcset` (480/960/1440 w), when processed.
+    pub image_srcset: Option<String>,
+    /// Its `sizes`, when processed.
+    pub image_sizes: Option<&'static str>,
+    /// Width of `image`, for the `width` attribute.
+    pub image_width: Option<u32>,
+    /// Height of `image`, for the `height` attribute.
+    pub image_height: Option<u32>,
     /// Signature.
     pub author: Option<&'a str>,
     /// Group, if any.
@@ -131,11 +139,15 @@ impl<'a> ArticleView<'a> {
     pub fn new(ctx: &'a RenderContext<'a>, letter: &'a Letter, a: &'a Page<ArticleFront>) -> Self {
         let f = &a.front;
         let dir = format!("content/lettres/{}", letter.id);
-        let image = f
+        let source = f
             .image
             .as_deref()
-            .and_then(|i| urls::join_in_content(&dir, i))
-            .map(|p| ctx.url(&urls::asset_url(&p)));
+            .and_then(|i| urls::join_in_content(&dir, i));
+        let set = source.as_deref().and_then(|p| ctx.index.images.get(p));
+        let image = match set {
+            Some(s) => Some(ctx.url(&s.src().url)),
+            None => source.map(|p| ctx.url(&urls::asset_url(&p))),
+        };
         let group = f.group.as_deref().and_then(|g| group_ref(ctx, g));
         let section = ctx
             .site
@@ -154,6 +166,10 @@ impl<'a> ArticleView<'a> {
             link: f.link.as_deref(),
             image,
             image_alt: f.image_alt.as_deref(),
+            image_srcset: set.map(|s| s.srcset(&ctx.base_path)),
+            image_sizes: set.map(|_| crate::images::rewrite::FIGURE_SIZES),
+            image_width: set.map(|s| s.src().width),
+            image_height: set.map(|s| s.src().height),
             author: f.author.as_deref(),
             group,
             themes: theme_labels(ctx, &f.themes),

@@ -1,6 +1,8 @@
 //! The web edition: home page, letter archive, issue pages, article pages,
 //! group pages and the 404 page.
 
+mod changed;
+
 use serde::Serialize;
 use tera::Context;
 
@@ -41,6 +43,14 @@ impl Renderer for WebRenderer {
         take(par_pages(&groups, |&gi| group_page(ctx, gi)));
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
+
+    fn render_changed(
+        &self,
+        ctx: &RenderContext<'_>,
+        changes: &crate::render::changes::ChangeSet,
+    ) -> Option<crate::render::Rendered> {
+        changed::render(ctx, changes).map(|r| r.map(|o| (o, Vec::new())))
+    }
 }
 
 fn single(
@@ -79,9 +89,16 @@ pub fn meta(
     path: &str,
     nav: &'static str,
 ) -> PageMeta {
+    let title = title.into();
+    let mut description = description.into();
+    // A page with no text of its own (an issue without preheader or
+    // introduction) still gets a description for search engines and previews.
+    if description.trim().is_empty() {
+        description = format!("{title} – {}", ctx.site.config.title);
+    }
     PageMeta {
-        title: title.into(),
-        description: description.into(),
+        title,
+        description,
         canonical: ctx.absolute(path),
         og_type: "website",
         og_image: None,
@@ -162,6 +179,10 @@ fn home(ctx: &RenderContext<'_>) -> Result<Output, Diagnostic> {
             .map(|l| LetterSummary::new(ctx, l))
             .collect();
         c.insert("previous", &others);
+        c.insert(
+            "upcoming",
+            &crate::render::agenda::upcoming_items(ctx, None, 6),
+        );
     })
 }
 
@@ -232,6 +253,7 @@ fn letter_page(ctx: &RenderContext<'_>, l: &Letter) -> Result<Output, Diagnostic
             .map(|x| LetterSummary::new(ctx, x));
         c.insert("prev", &prev);
         c.insert("next", &next);
+        c.insert("agenda", &crate::render::agenda::letter_agenda(ctx, l));
     })
 }
 
@@ -333,6 +355,14 @@ fn group_page(ctx: &RenderContext<'_>, gi: usize) -> Result<Output, Diagnostic> 
     page(ctx, "groupe.html", &path[1..], m, |c| {
         c.insert("group", &view);
         c.insert("articles", &articles);
+        let dirs = crate::render::repertoire::group_directories(ctx, &g.slug);
+        c.insert("directories", &dirs);
+        let events = crate::render::agenda::upcoming_items(ctx, Some(&g.slug), usize::MAX);
+        c.insert("events", &events);
+        c.insert(
+            "agenda_ics",
+            &ctx.url(&format!("/groupes/{}/agenda.ics", g.slug)),
+        );
     })
 }
 

@@ -3,6 +3,8 @@
 //! and the derived data later stages read (bylines, layout of each issue).
 
 pub mod byline;
+pub mod programmes;
+pub mod repertoire;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -22,6 +24,9 @@ pub struct Index {
     pub layouts: Vec<Vec<SectionLayout>>,
     /// Group slug → its articles across issues, newest issue first: (letter, article).
     pub group_articles: BTreeMap<String, Vec<(usize, usize)>>,
+    /// The processed images (filled by the image step; empty in `serve`,
+    /// where renderers fall back to the original files).
+    pub images: crate::images::Catalog,
 }
 
 /// One section of one issue.
@@ -47,12 +52,14 @@ pub fn resolve(mut site: Site) -> (Site, Index, Diagnostics) {
     let mut diags = Diagnostics::new();
     let known = Known::new(&site);
     check_groups(&site, &mut diags);
+    check_blank_titles(&site, &mut diags);
     for letter in &site.letters {
         check_letter(letter, &known, &mut diags);
     }
     for e in &site.events {
         check_event(e, &known, &mut diags);
     }
+    check_event_slugs(&site.events, &mut diags);
     for d in &site.directories {
         check_refs(
             &d.index,
@@ -68,6 +75,7 @@ pub fn resolve(mut site: Site) -> (Site, Index, Diagnostics) {
     for p in &site.programmes {
         check_refs(p, None, &[], &known, &mut diags);
     }
+    programmes::check(&site, &mut diags);
     for g in &site.groups {
         check_refs(g, None, &[], &known, &mut diags);
     }
@@ -101,11 +109,33 @@ impl Known {
             pages.insert(d.index.path.clone());
             pages.extend(d.partnerships.iter().map(|p| p.path.clone()));
         }
+        // Files that failed to load were reported already: references to
+        // them must not add a second, misleading "unknown" error.
+        for f in &site.failed {
+            pages.insert(f.clone());
+        }
+        let failed_slugs = |dir: &str| -> Vec<String> {
+            site.failed
+                .iter()
+                .filter_map(|f| f.strip_prefix(dir)?.strip_suffix(".md"))
+                .map(str::to_string)
+                .collect()
+        };
         Known {
             sections: site.config.sections.iter().map(|s| s.id.clone()).collect(),
             themes: site.config.themes.keys().cloned().collect(),
-            groups: site.groups.iter().map(|g| g.slug.clone()).collect(),
-            programmes: site.programmes.iter().map(|g| g.slug.clone()).collect(),
+            groups: site
+                .groups
+                .iter()
+                .map(|g| g.slug.clone())
+                .chain(failed_slugs("content/groupes/"))
+                .collect(),
+            programmes: site
+                .programmes
+                .iter()
+                .map(|g| g.slug.clone())
+                .chain(failed_slugs("content/programmes/"))
+                .collect(),
             pages,
             assets: site.assets.iter().cloned().collect(),
             drafts: site.drafts.iter().cloned().collect(),
@@ -215,6 +245,45 @@ fn relative_path(dir: &str, to: &str) -> String {
     let mut parts: Vec<&str> = vec![".."; d.len() - common];
     parts.extend(&t[common..]);
     parts.join("/")
+}
+
+/// Required texts that YAML accepts empty (`title:` or `title: ""`).
+fn check_blank_titles(site: &Site, diags: &mut Diagnostics) {
+    /// `key` may be `french.name`: the line is the top-level key's.
+    fn blank<F>(page: &Page<F>, key: &str, value: &str, diags: &mut Diagnostics) {
+        if value.trim().is_empty() {
+            let (top, leaf) = key.split_once('.').unwrap_or((key, key));
+            let leaf = key.rsplit('.').next().unwrap_or(leaf);
+            diags.push(error_at(
+                page,
+                top,
+                format!("`{key}` est vide"),
+                format!("écrivez le texte après « {leaf}: »"),
+            ));
+        }
+    }
+    for g in &site.groups {
+        blank(g, "name", &g.front.name, diags);
+    }
+    for l in &site.letters {
+        blank(&l.index, "title", &l.index.front.title, diags);
+        for a in &l.articles {
+            blank(a, "title", &a.front.title, diags);
+        }
+    }
+    for e in &site.events {
+        blank(e, "title", &e.front.title, diags);
+    }
+    for p in &site.programmes {
+        blank(p, "title", &p.front.title, diags);
+    }
+    for d in &site.directories {
+        blank(&d.index, "title", &d.index.front.title, diags);
+        for p in &d.partnerships {
+            blank(p, "french.name", &p.front.french.name, diags);
+            blank(p, "partner.name", &p.front.partner.name, diags);
+        }
+    }
 }
 
 fn check_groups(site: &Site, diags: &mut Diagnostics) {
@@ -335,6 +404,43 @@ fn check_event(e: &Page<EventFront>, known: &Known, diags: &mut Diagnostics) {
             "vérifiez les dates : end doit être le même jour que start ou après".into(),
         )),
         _ => {}
+    }
+    for (key, w) in [("start", f.start), ("end", f.end)] {
+        if let Some(When::At(dt)) = w
+            && chrono::TimeZone::from_local_datetime(&chrono_tz::Europe::Paris, &dt)
+                .earliest()
+                .is_none()
+        {
+            diags.push(error_at(
+                e,
+                key,
+                format!(
+                    "l'heure {} n'existe pas à Paris ce jour-là (passage à l'heure d'été)",
+                    dt.format("%Hh%M")
+                ),
+                "indiquez une heure avant 2h00 ou à partir de 3h00".into(),
+            ));
+        }
+    }
+}
+
+/// Two events with the same file name would be published at the same
+/// `/agenda/<slug>/` and share one calendar UID.
+fn check_event_slugs(events: &[Page<EventFront>], diags: &mut Diagnostics) {
+    let mut first: HashMap<&str, &str> = HashMap::new();
+    for e in events {
+        if let Some(other) = first.insert(&e.slug, &e.path) {
+            first.insert(&e.slug, other);
+            diags.push(
+                Diagnostic::error(
+                    &e.path,
+                    1,
+                    1,
+                    format!("deux événements portent le nom « {} » : celui-ci et {other}", e.slug),
+                )
+                .with_suggestion("chaque événement est publié à /agenda/<nom-du-fichier>/ : renommez l'un des deux fichiers"),
+            );
+        }
     }
 }
 

@@ -37,7 +37,12 @@ impl From<Output> for Run {
 
 /// Runs `cufpress ARGS` in `dir`.
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
-    cufpress().current_dir(dir).args(args).output().expect("run cufpress").into()
+    cufpress()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run cufpress")
+        .into()
 }
 
 /// Copies a folder recursively (fixtures are small).
@@ -67,7 +72,12 @@ impl TempSite {
 
     /// A site made of the fixture `tests/fixtures/NAME/content` and the project theme.
     pub fn fixture(name: &str) -> Self {
-        Self::with_content(&project_root().join("tests/fixtures").join(name).join("content"))
+        Self::with_content(
+            &project_root()
+                .join("tests/fixtures")
+                .join(name)
+                .join("content"),
+        )
     }
 
     /// A site with `content` copied in.
@@ -121,7 +131,12 @@ pub fn select<'a>(doc: &'a scraper::Html, css: &str) -> Vec<scraper::ElementRef<
 
 /// The text of an element, whitespace collapsed.
 pub fn text(el: &scraper::ElementRef<'_>) -> String {
-    el.text().collect::<Vec<_>>().join("").split_whitespace().collect::<Vec<_>>().join(" ")
+    el.text()
+        .collect::<Vec<_>>()
+        .join("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Node and the browser-test packages, or a clear reason why not.

@@ -1,0 +1,400 @@
+//! The e-mail edition of La Lettre: for each issue, `email.html` (one
+//! self-contained, table-based, inlined HTML file for the mailing tool),
+//! `email.txt` (its plain-text alternative) and `lettre-AAAA-MM.eml` (both
+//! as one MIME message, to preview or to send as a test).
+//!
+//! The view is built here; [`html`] renders and post-processes it, [`text`]
+//! writes the plain text, [`mime`] assembles the message.
+
+pub mod html;
+pub mod mime;
+pub mod text;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::load::typography;
+use crate::model::{ArticleFront, Letter, Page, Social};
+use crate::postprocess;
+use crate::render::agenda;
+use crate::render::views::{plain_excerpt, tel_uri};
+use crate::render::{Output, RenderContext, Rendered, Renderer};
+use crate::urls;
+
+/// Above this size (in bytes) the build warns: Gmail clips messages at
+/// about 102 KB, and the mailing tool adds its own bytes.
+pub const SIZE_WARNING: usize = 90 * 1024;
+
+/// Width of the content column, and so of the widest image.
+pub const IMAGE_WIDTH: u32 = 552;
+
+/// Renders the e-mail edition of every issue.
+pub struct EmailRenderer;
+
+impl Renderer for EmailRenderer {
+    fn name(&self) -> &'static str {
+        "email"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        self.render_with_warnings(ctx).map(|(o, _)| o)
+    }
+
+    fn render_with_warnings(&self, ctx: &RenderContext<'_>) -> Rendered {
+        let results: Vec<_> = ctx
+            .site
+            .letters
+            .par_iter()
+            .map(|l| render_letter(ctx, l))
+            .collect();
+        let (mut outputs, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+        for r in results {
+            match r {
+                Ok((o, w)) => {
+                    outputs.extend(o);
+                    warnings.extend(w);
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+        if errors.is_empty() {
+            Ok((outputs, warnings))
+        } else {
+            Err(errors)
+        }
+    }
+}
+
+/// The three files of one issue, and the warnings they raise.
+pub fn render_letter(
+    ctx: &RenderContext<'_>,
+    letter: &Letter,
+) -> Result<(Vec<Output>, Vec<Diagnostic>), Diagnostic> {
+    let mut warnings = Vec::new();
+    let view = EmailView::new(ctx, letter, &mut warnings);
+    let page = html::render(ctx, letter, &view, &mut warnings)?;
+    let plain = text::render(ctx, letter, &view);
+    let eml = mime::message(ctx, letter, &view.subject, &plain, &page)?;
+    if page.len() > SIZE_WARNING {
+        warnings.push(size_warning(letter, page.len()));
+    }
+    let dir = format!("lettres/{}", letter.id);
+    Ok((
+        vec![
+            Output::text(format!("{dir}/email.html"), page),
+            Output::text(format!("{dir}/email.txt"), plain),
+            Output {
+                path: format!("{dir}/lettre-{}.eml", letter.id),
+                bytes: eml,
+            },
+        ],
+        warnings,
+    ))
+}
+
+fn size_warning(letter: &Letter, bytes: usize) -> Diagnostic {
+    Diagnostic::warning(
+        &letter.index.path,
+        0,
+        0,
+        format!(
+            "l'e-mail du numéro {} pèse {} Ko, au-delà de {} Ko : Gmail coupe les messages d'environ 102 Ko et l'outil d'envoi ajoute ses propres octets",
+            letter.id,
+            bytes.div_ceil(1024),
+            SIZE_WARNING / 1024
+        ),
+    )
+    .with_suggestion(
+        "gardez mailing.full_text à false (résumés et « Lire la suite »), raccourcissez les résumés ou déplacez des articles dans un autre numéro",
+    )
+}
+
+/// Everything the e-mail templates see.
+#[derive(Debug, Serialize)]
+pub struct EmailView<'a> {
+    /// `lang` of the letter.
+    pub lang: &'a str,
+    /// Subject line, also the `<title>`.
+    pub subject: String,
+    /// Hidden preview text.
+    pub preheader: String,
+    /// Invisible characters after the preheader, so clients do not pull
+    /// body text into the preview.
+    pub preheader_filler: String,
+    /// "La Lettre de Cités Unies France".
+    pub letter_title: &'a str,
+    /// "Septembre & Octobre 2025".
+    pub issue_title: String,
+    /// Issue number.
+    pub number: Option<u32>,
+    /// "10 septembre 2025".
+    pub date: String,
+    /// The letter's web page (root-relative; made absolute later).
+    pub online_url: String,
+    /// Body of `_index.md`, if any.
+    pub intro: Option<String>,
+    /// Sections in print order.
+    pub sections: Vec<EmailSection>,
+    /// The agenda block (`render::agenda::LetterAgenda` serialised), if any.
+    pub agenda: Option<serde_json::Value>,
+    /// Width attribute of article images.
+    pub image_width: u32,
+    /// Full text (true) or teasers.
+    pub full_text: bool,
+    /// Site name, for the footer.
+    pub site_title: &'a str,
+    /// Postal address.
+    pub address: Option<&'a str>,
+    /// Phone, as written.
+    pub phone: Option<&'a str>,
+    /// `tel:` link of the phone.
+    pub phone_uri: Option<String>,
+    /// Contact address.
+    pub email: Option<&'a str>,
+    /// Social links.
+    pub social: &'a [Social],
+    /// The mailing tool's unsubscribe merge tag, verbatim.
+    pub unsubscribe: Option<&'a str>,
+}
+
+/// One section of the e-mail.
+#[derive(Debug, Serialize)]
+pub struct EmailSection {
+    /// Printed title.
+    pub title: String,
+    /// Runs of articles sharing a byline.
+    pub runs: Vec<EmailRun>,
+}
+
+/// Consecutive articles of one group.
+#[derive(Debug, Serialize)]
+pub struct EmailRun {
+    /// "Présidente du groupe-pays …".
+    pub byline: Option<String>,
+    /// The group's page.
+    pub group_url: Option<String>,
+    /// The articles.
+    pub articles: Vec<EmailArticle>,
+}
+
+/// One article as the e-mail shows it.
+#[derive(Debug, Serialize)]
+pub struct EmailArticle {
+    /// Slug.
+    pub slug: String,
+    /// Title as HTML (escaped, `<sup>` ordinals).
+    pub title: String,
+    /// Title as plain text.
+    pub title_text: String,
+    /// The article in the letter on the web.
+    pub url: String,
+    /// Teaser text (always set: the summary or an excerpt of the body).
+    pub summary: String,
+    /// Body HTML in full-text mode, None for teasers.
+    pub html: Option<String>,
+    /// "Pour plus d'informations" URL.
+    pub link: Option<String>,
+    /// What that link shows: the host of the URL.
+    pub link_label: Option<String>,
+    /// Image URL (JPEG, PNG or GIF only).
+    pub image: Option<String>,
+    /// Its alt text.
+    pub image_alt: Option<String>,
+    /// Signature.
+    pub author: Option<String>,
+}
+
+impl<'a> EmailView<'a> {
+    /// The view of `letter`; images mail clients cannot show are left out
+    /// with a warning in `warnings`.
+    pub fn new(
+        ctx: &'a RenderContext<'a>,
+        letter: &'a Letter,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Self {
+        let c = &ctx.site.config;
+        let f = &letter.index.front;
+        let mailing = c.mailing.as_ref();
+        let full_text = mailing.is_some_and(|m| m.full_text);
+        let sections = sections(ctx, letter, full_text, warnings);
+        let issue_title = typography::title_text(&f.title);
+        EmailView {
+            lang: &c.language,
+            subject: format!("{} – {}", c.letter_title, issue_title),
+            preheader: preheader(letter, &sections),
+            preheader_filler: "&#847;&zwnj;&nbsp;".repeat(24),
+            letter_title: &c.letter_title,
+            issue_title,
+            number: f.number,
+            date: crate::dates::long_date(f.date.0),
+            online_url: ctx.url(&format!("/lettres/{}/", letter.id)),
+            intro: (!letter.index.body.html.trim().is_empty())
+                .then(|| letter.index.body.html.clone()),
+            sections,
+            agenda: Some(agenda::letter_agenda(ctx, letter))
+                .filter(|a| !a.is_empty())
+                .and_then(|a| serde_json::to_value(a).ok()),
+            image_width: IMAGE_WIDTH,
+            full_text,
+            site_title: &c.title,
+            address: c.address.as_deref(),
+            phone: c.phone.as_deref(),
+            phone_uri: c.phone.as_deref().map(tel_uri),
+            email: c.email.as_deref(),
+            social: &c.social,
+            unsubscribe: mailing.and_then(|m| m.unsubscribe.as_deref()),
+        }
+    }
+}
+
+/// The issue's preheader, or the titles of its first news after the editorial.
+fn preheader(letter: &Letter, sections: &[EmailSection]) -> String {
+    if let Some(p) = &letter.index.front.preheader {
+        return typography::title_text(p);
+    }
+    let titles: Vec<&str> = sections
+        .iter()
+        .flat_map(|s| s.runs.iter().flat_map(|r| r.articles.iter()))
+        .filter(|a| {
+            letter
+                .articles
+                .iter()
+                .any(|x| x.slug == a.slug && x.front.section != "editorial")
+        })
+        .take(3)
+        .map(|a| a.title_text.as_str())
+        .collect();
+    plain_excerpt(&titles.join(" · "), 150)
+}
+
+fn sections(
+    ctx: &RenderContext<'_>,
+    letter: &Letter,
+    full_text: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> Vec<EmailSection> {
+    let li = ctx
+        .site
+        .letters
+        .iter()
+        .position(|l| l.id == letter.id)
+        .unwrap_or(0);
+    let Some(layout) = ctx.index.layouts.get(li) else {
+        return Vec::new();
+    };
+    layout
+        .iter()
+        .map(|s| EmailSection {
+            title: ctx.site.config.sections[s.section].title.clone(),
+            runs: s
+                .runs
+                .iter()
+                .map(|r| EmailRun {
+                    byline: r
+                        .group
+                        .as_ref()
+                        .and_then(|g| ctx.index.bylines.get(g))
+                        .cloned(),
+                    group_url: r
+                        .group
+                        .as_ref()
+                        .filter(|g| ctx.index.group_pos.contains_key(*g))
+                        .map(|g| ctx.url(&format!("/groupes/{g}/"))),
+                    articles: r
+                        .articles
+                        .iter()
+                        .map(|&ai| article(ctx, letter, &letter.articles[ai], full_text, warnings))
+                        .collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn article(
+    ctx: &RenderContext<'_>,
+    letter: &Letter,
+    a: &Page<ArticleFront>,
+    full_text: bool,
+    warnings: &mut Vec<Diagnostic>,
+) -> EmailArticle {
+    let f = &a.front;
+    let summary = f
+        .summary
+        .as_deref()
+        .map(|s| typography::spacing(s).into_owned())
+        .unwrap_or_else(|| plain_excerpt(&a.body.html, 300));
+    let html = full_text.then(|| {
+        postprocess::shift_headings(&a.body.html, 4).unwrap_or_else(|_| a.body.html.clone())
+    });
+    EmailArticle {
+        slug: a.slug.clone(),
+        title: typography::title_html(&f.title),
+        title_text: typography::title_text(&f.title),
+        url: ctx.url(&format!("/lettres/{}/{}/", letter.id, a.slug)),
+        summary,
+        html,
+        link: f.link.clone(),
+        link_label: f.link.as_deref().map(link_label),
+        image: image(ctx, letter, a, warnings),
+        image_alt: f.image_alt.clone(),
+        author: f.author.clone(),
+    }
+}
+
+/// The article's image URL, or None (with a warning) when mail clients
+/// would not show its format.
+fn image(
+    ctx: &RenderContext<'_>,
+    letter: &Letter,
+    a: &Page<ArticleFront>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let written = a.front.image.as_deref()?;
+    let path = urls::join_in_content(&format!("content/lettres/{}", letter.id), written)?;
+    if let Some(set) = ctx.index.images.get(&path) {
+        // Re-encoded as JPEG or PNG whatever the source (WebP included).
+        return Some(ctx.url(&set.email.url));
+    }
+    if !postprocess::is_mail_image(&path) {
+        warnings.push(
+            Diagnostic::warning(
+                &a.path,
+                a.line_of("image"),
+                1,
+                format!(
+                    "l'image « {written} » n'apparaîtra pas dans l'e-mail : les messageries n'affichent de façon sûre que le JPEG, le PNG et le GIF"
+                ),
+            )
+            .with_suggestion("enregistrez l'image en .jpg ou en .png")
+            .with_source(&a.source),
+        );
+        return None;
+    }
+    Some(ctx.url(&urls::asset_url(&path)))
+}
+
+/// "https://www.x.org/a/b" → "www.x.org".
+fn link_label(url: &str) -> String {
+    let after = url.split_once("://").map_or(url, |(_, r)| r);
+    after
+        .split(['/', '?', '#'])
+        .next()
+        .unwrap_or(after)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_labels_are_hosts() {
+        assert_eq!(
+            link_label("https://cites-unies-france.org/Atelier-x?y=1"),
+            "cites-unies-france.org"
+        );
+        assert_eq!(link_label("mailto:a@b.fr"), "mailto:a@b.fr");
+    }
+}

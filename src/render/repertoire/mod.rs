@@ -1,0 +1,383 @@
+//! The répertoires: `/repertoire/` (every directory, national totals and the
+//! search), one page per country directory (figures, every partnership by
+//! French region then authority, printable as a booklet), one page per
+//! partnership, `/repertoire/collectivites/` and the search index.
+
+pub mod search;
+pub mod views;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Directory;
+use crate::render::views::{GroupRef, group_ref, plain_excerpt};
+use crate::render::web::{meta, page};
+use crate::render::{Output, RenderContext, Renderer, par_pages};
+use crate::resolve::repertoire::{FRENCH_TYPES, label_of};
+
+use search::fold;
+use views::{Entry, PartnershipView, by_region, country_label, entries, figures, slug_of};
+
+/// Renders the répertoire pages and the search index.
+pub struct RepertoireRenderer;
+
+impl Renderer for RepertoireRenderer {
+    fn name(&self) -> &'static str {
+        "repertoire"
+    }
+
+    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+        // Rendered even with no directory: the navigation links /repertoire/.
+        let dirs = &ctx.site.directories;
+        let all = entries(dirs);
+        let mut out = Vec::new();
+        let mut errs = Vec::new();
+        let mut take = |r: Result<Vec<Output>, Vec<Diagnostic>>| match r {
+            Ok(o) => out.extend(o),
+            Err(e) => errs.extend(e),
+        };
+        take(index_page(ctx, &all).map(|o| vec![o]).map_err(|e| vec![e]));
+        take(crate::timings::stage("repertoire: collectivites", || {
+            authorities_page(ctx, &all)
+                .map(|o| vec![o])
+                .map_err(|e| vec![e])
+        }));
+        take(crate::timings::stage("repertoire: pays", || {
+            par_pages(dirs, |d| directory_page(ctx, d))
+        }));
+        take(crate::timings::stage("repertoire: fiches", || {
+            par_pages(&all, |e| partnership_page(ctx, *e))
+        }));
+        let json = crate::timings::stage("repertoire: index", || {
+            serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
+        });
+        out.push(Output::text("repertoire/index.json", json));
+        if errs.is_empty() { Ok(out) } else { Err(errs) }
+    }
+}
+
+/// A link to a directory, for the group pages.
+#[derive(Debug, Serialize)]
+pub struct DirectoryLink<'a> {
+    /// Title.
+    pub title: &'a str,
+    /// Page URL.
+    pub url: String,
+    /// Number of partnerships.
+    pub count: usize,
+}
+
+/// The directories attached to group `slug`.
+pub fn group_directories<'a>(ctx: &'a RenderContext<'a>, slug: &str) -> Vec<DirectoryLink<'a>> {
+    ctx.site
+        .directories
+        .iter()
+        .filter(|d| d.index.front.group.as_deref() == Some(slug))
+        .map(|d| DirectoryLink {
+            title: &d.index.front.title,
+            url: ctx.url(&format!("/repertoire/{}/", d.slug)),
+            count: d.partnerships.len(),
+        })
+        .collect()
+}
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// "2025-02" → "février 2025" (as written when it does not parse).
+pub fn edition_label(edition: &str) -> String {
+    let parsed = edition
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<usize>().ok()?)));
+    match parsed {
+        Some((y, m)) if (1..=12).contains(&m) => format!("{} {y}", MONTHS[m - 1]),
+        _ => edition.to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct DirectoryView<'a> {
+    slug: &'a str,
+    title: &'a str,
+    country: String,
+    url: String,
+    edition: Option<String>,
+    count: usize,
+    active: usize,
+    dormant: usize,
+    authorities: usize,
+    group: Option<GroupRef<'a>>,
+    html: &'a str,
+}
+
+fn directory_view<'a>(ctx: &'a RenderContext<'a>, d: &'a Directory) -> DirectoryView<'a> {
+    let dormant = d
+        .partnerships
+        .iter()
+        .filter(|p| p.front.status.as_deref() == Some("en-sommeil"))
+        .count();
+    let mut names: Vec<String> = d
+        .partnerships
+        .iter()
+        .map(|p| fold(&p.front.french.name))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    DirectoryView {
+        slug: &d.slug,
+        title: &d.index.front.title,
+        country: country_label(ctx, d),
+        url: ctx.url(&format!("/repertoire/{}/", d.slug)),
+        edition: d.index.front.edition.as_deref().map(edition_label),
+        count: d.partnerships.len(),
+        active: d.partnerships.len() - dormant,
+        dormant,
+        authorities: names.len(),
+        group: d
+            .index
+            .front
+            .group
+            .as_deref()
+            .and_then(|g| group_ref(ctx, g)),
+        html: &d.index.body.html,
+    }
+}
+
+#[derive(Serialize)]
+struct Totals {
+    partnerships: usize,
+    directories: usize,
+    countries: usize,
+    authorities: usize,
+    active: usize,
+    dormant: usize,
+}
+
+fn totals(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Totals {
+    let mut countries: Vec<&str> = all
+        .iter()
+        .filter_map(|e| {
+            e.page
+                .front
+                .partner
+                .country
+                .as_deref()
+                .or(e.dir.index.front.country.as_deref())
+        })
+        .collect();
+    countries.sort_unstable();
+    countries.dedup();
+    let mut names: Vec<String> = all
+        .iter()
+        .map(|e| fold(&e.page.front.french.name))
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let dormant = all.iter().filter(|e| e.status() == "en-sommeil").count();
+    Totals {
+        partnerships: all.len(),
+        directories: ctx.site.directories.len(),
+        countries: countries.len(),
+        authorities: names.len(),
+        active: all.len() - dormant,
+        dormant,
+    }
+}
+
+fn index_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output, Diagnostic> {
+    let dirs: Vec<DirectoryView<'_>> = ctx
+        .site
+        .directories
+        .iter()
+        .map(|d| directory_view(ctx, d))
+        .collect();
+    let t = totals(ctx, all);
+    let m = meta(
+        ctx,
+        "Répertoires des partenariats de coopération décentralisée",
+        format!(
+            "{} partenariats de coopération décentralisée entre {} collectivités françaises et leurs partenaires de {} pays : répertoires par pays, recherche et filtres.",
+            t.partnerships, t.authorities, t.countries
+        ),
+        "/repertoire/",
+        "repertoire",
+    );
+    page(ctx, "repertoire.html", "repertoire/", m, |c| {
+        c.insert("directories", &dirs);
+        c.insert("totals", &t);
+        c.insert("figures", &figures(ctx, all));
+        c.insert("index_url", &ctx.url("/repertoire/index.json"));
+        c.insert("collectivites_url", &ctx.url("/repertoire/collectivites/"));
+    })
+}
+
+fn directory_page(ctx: &RenderContext<'_>, d: &Directory) -> Result<Output, Diagnostic> {
+    let view = directory_view(ctx, d);
+    let list: Vec<Entry<'_>> = d
+        .partnerships
+        .iter()
+        .map(|page| Entry { dir: d, page })
+        .collect();
+    let path = format!("/repertoire/{}/", d.slug);
+    let m = meta(
+        ctx,
+        d.index.front.title.clone(),
+        format!(
+            "{} partenariats entre collectivités françaises et collectivités de {} : {}",
+            list.len(),
+            view.country,
+            plain_excerpt(&d.index.body.html, 120)
+        ),
+        &path,
+        "repertoire",
+    );
+    page(ctx, "repertoire-pays.html", &path[1..], m, |c| {
+        c.insert("directory", &view);
+        c.insert("figures", &figures(ctx, &list));
+        c.insert("regions", &by_region(ctx, &list));
+    })
+}
+
+fn partnership_page(ctx: &RenderContext<'_>, e: Entry<'_>) -> Result<Output, Diagnostic> {
+    let view = PartnershipView::new(ctx, e);
+    let path = e.path();
+    let description = if view.summary.is_empty() {
+        format!("Partenariat entre {}.", view.title)
+    } else {
+        view.summary.clone()
+    };
+    let m = meta(ctx, view.title.clone(), description, &path, "repertoire");
+    page(ctx, "partenariat.html", &path[1..], m, |c| {
+        c.insert("p", &view);
+    })
+}
+
+#[derive(Serialize)]
+struct AuthorityLine<'a> {
+    title: String,
+    partner: &'a str,
+    country: String,
+    url: String,
+    kind: Option<&'static str>,
+    since: Option<i32>,
+    dormant: bool,
+}
+
+#[derive(Serialize)]
+struct Authority<'a> {
+    id: String,
+    name: &'a str,
+    kind_label: &'static str,
+    region: Option<&'a str>,
+    department: Option<&'a str>,
+    partnerships: Vec<AuthorityLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct Letter<'a> {
+    letter: String,
+    authorities: Vec<Authority<'a>>,
+}
+
+fn authorities_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output, Diagnostic> {
+    let mut by_name: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
+    for e in all {
+        by_name
+            .entry(fold(&e.page.front.french.name))
+            .or_default()
+            .push(*e);
+    }
+    let mut countries: BTreeMap<&str, String> = BTreeMap::new();
+    let mut letters: Vec<Letter<'_>> = Vec::new();
+    let count = by_name.len();
+    for (key, mut list) in by_name {
+        list.sort_by_cached_key(|e| {
+            (
+                fold(&country_label(ctx, e.dir)),
+                fold(&e.page.front.partner.name),
+            )
+        });
+        let f = &list[0].page.front.french;
+        let initial = key
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or('#', |c| c.to_ascii_uppercase())
+            .to_string();
+        let lines = list
+            .iter()
+            .map(|e| AuthorityLine {
+                title: e.title(),
+                partner: &e.page.front.partner.name,
+                country: countries
+                    .entry(e.dir.slug.as_str())
+                    .or_insert_with(|| country_label(ctx, e.dir))
+                    .clone(),
+                url: ctx.url(&e.path()),
+                kind: PartnershipView::new(ctx, *e).kind,
+                since: e.page.front.since,
+                dormant: e.status() == "en-sommeil",
+            })
+            .collect();
+        let a = Authority {
+            id: format!("c-{}", slug_of(&key)),
+            name: &f.name,
+            kind_label: label_of(FRENCH_TYPES, &f.kind).unwrap_or(""),
+            region: f.region.as_deref(),
+            department: f.department.as_deref(),
+            partnerships: lines,
+        };
+        match letters.last_mut() {
+            Some(l) if l.letter == initial => l.authorities.push(a),
+            _ => letters.push(Letter {
+                letter: initial,
+                authorities: vec![a],
+            }),
+        }
+    }
+    let m = meta(
+        ctx,
+        "Les collectivités françaises et leurs partenariats",
+        format!(
+            "{count} collectivités françaises et tous leurs partenariats de coopération décentralisée, tous pays confondus."
+        ),
+        "/repertoire/collectivites/",
+        "repertoire",
+    );
+    page(
+        ctx,
+        "collectivites.html",
+        "repertoire/collectivites/",
+        m,
+        |c| {
+            c.insert("letters", &letters);
+            c.insert("count", &count);
+            c.insert("total", &all.len());
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn editions_in_words() {
+        assert_eq!(edition_label("2025-02"), "février 2025");
+        assert_eq!(edition_label("2023-09"), "septembre 2023");
+        assert_eq!(edition_label("printemps"), "printemps");
+    }
+}

@@ -1,0 +1,134 @@
+//! Pages of `serve` itself: the e-mail preview of an issue (HTML at 600
+//! and 375 px side by side, and its plain-text part, refreshed live) and
+//! the error page showing the diagnostics as `check` prints them.
+
+use super::Hub;
+use crate::diagnostics::Diagnostic;
+
+const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:1.5rem;color:#1a1a1a}\
+h1{font-size:1.4rem}.cadres{display:flex;gap:1.5rem;align-items:flex-start;overflow-x:auto}\
+figure{margin:0}figcaption{font-weight:600;margin-bottom:.3rem}\
+iframe{border:1px solid #888;height:1400px;background:#fff}\
+pre{white-space:pre-wrap;background:#f4f4f4;border:1px solid #ccc;padding:1rem;max-width:80ch;overflow:auto}\
+.note{background:#fff4d6;border-left:4px solid #c90;padding:.8rem 1rem}";
+
+/// The page at `/__cufpress/apercu/<rest>`, or None (404).
+pub(super) fn page(hub: &Hub, rest: &str) -> Option<String> {
+    let id = rest.trim_end_matches('/');
+    if id.is_empty() {
+        return Some(index(hub));
+    }
+    if id.contains('/')
+        || !hub
+            .read()
+            .outputs
+            .contains_key(&format!("lettres/{id}/index.html"))
+    {
+        return None;
+    }
+    Some(issue(hub, id))
+}
+
+fn index(hub: &Hub) -> String {
+    let mut ids: Vec<String> = hub
+        .read()
+        .outputs
+        .keys()
+        .filter_map(|k| {
+            let id = k.strip_prefix("lettres/")?.strip_suffix("/index.html")?;
+            (!id.contains('/')).then(|| id.to_string())
+        })
+        .collect();
+    ids.sort_unstable_by(|a, b| b.cmp(a));
+    let items: String = ids
+        .iter()
+        .map(|id| format!("<li><a href=\"/__cufpress/apercu/{id}/\">Numéro {id}</a></li>"))
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Aperçu des e-mails</title><style>{STYLE}</style></head>\
+<body><h1>Aperçu des e-mails de La Lettre</h1><ul>{items}</ul></body></html>"
+    )
+}
+
+fn issue(hub: &Hub, id: &str) -> String {
+    let (html, txt) = {
+        let s = hub.read();
+        (
+            s.outputs.contains_key(&format!("lettres/{id}/email.html")),
+            s.outputs
+                .get(&format!("lettres/{id}/email.txt"))
+                .map(|b| String::from_utf8_lossy(b).into_owned()),
+        )
+    };
+    let frames = if html {
+        format!(
+            "<div class=\"cadres\">\
+<figure><figcaption>Ordinateur, 600 px</figcaption><iframe title=\"E-mail à 600 px\" src=\"/lettres/{id}/email.html\" width=\"600\"></iframe></figure>\
+<figure><figcaption>Téléphone, 375 px</figcaption><iframe title=\"E-mail à 375 px\" src=\"/lettres/{id}/email.html\" width=\"375\"></iframe></figure></div>"
+        )
+    } else {
+        format!(
+            "<p class=\"note\" id=\"absent\">L'édition e-mail de ce numéro n'est pas encore produite : \
+le fichier lettres/{id}/email.html n'existe pas. L'aperçu s'affichera dès qu'il existera.</p>"
+        )
+    };
+    let text = match txt {
+        Some(t) => format!("<pre id=\"texte\">{}</pre>", escape(&t)),
+        None => {
+            "<p class=\"note\" id=\"texte-absent\">Pas encore de version texte (email.txt).</p>"
+                .to_string()
+        }
+    };
+    let script = format!(
+        "<script>(()=>{{const s=new EventSource(\"/__cufpress/evenements\");s.addEventListener(\"reload\",async e=>{{let d={{}};try{{d=JSON.parse(e.data)}}catch(_){{}}\
+const t=\"/lettres/{id}/email.txt\";if(!d.ok||!d.changed||document.getElementById(\"absent\")||document.getElementById(\"texte-absent\")){{s.close();location.reload();return}}\
+if(d.changed.includes(t)){{const r=await fetch(t,{{cache:\"no-store\"}});if(r.ok)document.getElementById(\"texte\").textContent=await r.text()}}}})}})();</script>"
+    );
+    format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Aperçu de l'e-mail {id}</title><style>{STYLE}</style></head>\
+<body data-apercu=\"{id}\"><h1>Aperçu de l'e-mail du numéro {id}</h1><p><a href=\"/lettres/{id}/\">Version web</a> · <a href=\"/__cufpress/apercu/\">Autres numéros</a></p>\
+{frames}<h2>Version texte</h2>{text}{script}</body></html>"
+    )
+}
+
+/// The page shown instead of the site while it does not build.
+pub(super) fn error_page(diags: &[Diagnostic]) -> String {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let items: String = diags
+        .iter()
+        .map(|d| format!("<pre class=\"diagnostic\">{}</pre>", escape(&d.to_human())))
+        .collect();
+    format!(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreur de construction</title><style>{STYLE}\
+pre.diagnostic{{background:#fdecea;border-color:#c33}}</style></head><body><h1>Le site ne se construit pas</h1>\
+<p id=\"resume\">{errors} erreur(s). Corrigez le contenu et enregistrez : la page se rechargera d'elle-même.</p>{items}</body></html>"
+    )
+}
+
+/// Escapes text for HTML.
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_page_escapes_diagnostics() {
+        let d = Diagnostic::error("content/x.md", 2, 1, "balise <script> interdite");
+        let page = error_page(&[d]);
+        assert!(page.contains("content/x.md:2:1 : balise &lt;script&gt; interdite"));
+        assert!(!page.contains("<script> interdite"));
+    }
+}
