@@ -85,6 +85,7 @@ fn message_bytes(a: &SendArgs) -> Result<Vec<u8>, Vec<Diagnostic>> {
         base_url: None,
         drafts: a.drafts,
         today: chrono::Local::now().date_naive(),
+        search_index: false,
     };
     let (generated, diags) = cufpress::generate(&files, theme, &opts);
     let path = format!("lettres/{0}/lettre-{0}.eml", a.issue);

@@ -49,6 +49,8 @@ pub struct BuildOptions {
     pub write: bool,
     /// `--strict`: warnings fail the build like errors.
     pub strict: bool,
+    /// Write the répertoire's search index.
+    pub search_index: bool,
 }
 
 /// How a build went.
@@ -85,6 +87,8 @@ pub struct GenerateOptions {
     pub drafts: bool,
     /// Today's date.
     pub today: NaiveDate,
+    /// Write the répertoire's search index (`--sans-recherche` turns it off).
+    pub search_index: bool,
 }
 
 /// Runs the whole pipeline: read, generate, publish.
@@ -100,6 +104,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
         base_url: opts.base_url.clone(),
         drafts: opts.drafts,
         today: opts.today,
+        search_index: opts.search_index,
     };
     let cache = images::Cache {
         dir: images::cache::dir(&opts.root),
@@ -223,6 +228,7 @@ pub fn generate_cached(
         base_path: urls::base_path(&base_url),
         base_url,
         today: opts.today,
+        search_index: opts.search_index,
     };
     match timings::stage("render", || render::render_all(&ctx)) {
         Ok((mut outputs, warnings)) => {

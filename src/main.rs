@@ -131,6 +131,9 @@ struct BuildArgs {
     /// Traiter les avertissements comme des erreurs
     #[arg(long)]
     strict: bool,
+    /// Ne pas produire l'index de recherche des répertoires (construction plus rapide)
+    #[arg(long)]
+    sans_recherche: bool,
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -197,6 +200,7 @@ fn run_build(a: BuildArgs, write: bool) -> ExitCode {
         today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
         write,
         strict: a.strict,
+        search_index: !a.sans_recherche,
     };
     let start = std::time::Instant::now();
     let report = cufpress::build(&opts);

@@ -29,6 +29,7 @@ fn build(root: &Path) -> BuildReport {
         today: chrono::NaiveDate::from_ymd_opt(2025, 9, 10).unwrap(),
         write: true,
         strict: false,
+        search_index: true,
     })
 }
 

@@ -169,6 +169,13 @@ pub fn parse<T: DeserializeOwned>(
     let locator = KeyLocator::new(yaml, offset);
     let mut errors = check_keys(&value, schema, file, source, &locator);
     let key_lines = locator.top_level();
+    // Fast path: the tree already parsed. Only a failure is parsed again,
+    // from the text, for the located message.
+    if errors.is_empty()
+        && let Ok(t) = serde_yaml_ng::from_value::<T>(value)
+    {
+        return Ok((t, key_lines));
+    }
     let de =
         serde_yaml_ng::Deserializer::from_str(if yaml.trim().is_empty() { "{}" } else { yaml });
     match serde_path_to_error::deserialize::<_, T>(de) {

@@ -53,6 +53,8 @@ pub struct RenderContext<'a> {
     pub base_path: String,
     /// The date "upcoming" and "past" are measured against.
     pub today: NaiveDate,
+    /// Whether the répertoire's search index is written.
+    pub search_index: bool,
 }
 
 impl RenderContext<'_> {

@@ -91,6 +91,7 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         base_url: Some(base_url.clone()),
         drafts: opts.drafts,
         today: opts.today,
+        search_index: true,
     };
     let hub = Arc::new(Hub {
         served: RwLock::new(Served::default()),

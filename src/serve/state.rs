@@ -271,6 +271,7 @@ impl Builder {
             base_path: crate::urls::base_path(&base_url),
             base_url,
             today: self.opts.today,
+            search_index: self.opts.search_index,
         };
         let mut outcome = self.render(&ctx, served, diags);
         if outcome.ok {

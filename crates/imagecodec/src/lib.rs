@@ -138,7 +138,9 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, CodecError> {
         .with_guessed_format()
         .map_err(|e| CodecError::Damaged(e.to_string()))?;
     let format = match reader.format() {
-        Some(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP)) => f,
+        Some(f @ (ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::Gif | ImageFormat::WebP)) => {
+            f
+        }
         Some(f) => return Err(CodecError::Unsupported(format!("{f:?}"))),
         None => return Err(CodecError::Unsupported(String::new())),
     };
@@ -220,8 +222,8 @@ fn resize(img: &DynamicImage, width: u32) -> Result<DynamicImage, CodecError> {
     }
     let height = scaled_height(img.width(), img.height(), width);
     let mut dst = DynamicImage::new(width, height, img.color());
-    let options = fr::ResizeOptions::new()
-        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
+    let options =
+        fr::ResizeOptions::new().resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Lanczos3));
     fr::Resizer::new()
         .resize(img, &mut dst, &options)
         .map_err(|e| CodecError::Damaged(e.to_string()))?;
@@ -238,7 +240,12 @@ pub fn encode(img: &DynamicImage, format: Format, quality: u8) -> Result<Encoded
             .map_err(fail)?,
         Format::Png => {
             PngEncoder::new_with_quality(&mut bytes, CompressionType::Best, FilterType::Adaptive)
-                .write_image(img.as_bytes(), img.width(), img.height(), img.color().into())
+                .write_image(
+                    img.as_bytes(),
+                    img.width(),
+                    img.height(),
+                    img.color().into(),
+                )
                 .map_err(fail)?
         }
     }

@@ -15,7 +15,7 @@ use crate::model::Directory;
 use crate::render::views::{GroupRef, group_ref, plain_excerpt};
 use crate::render::web::{meta, page};
 use crate::render::{Output, RenderContext, Renderer, par_pages};
-use crate::resolve::repertoire::{FRENCH_TYPES, label_of};
+use crate::resolve::repertoire::{FRENCH_TYPES, KINDS, label_of};
 
 use search::fold;
 use views::{Entry, PartnershipView, by_region, country_label, entries, figures, slug_of};
@@ -50,10 +50,12 @@ impl Renderer for RepertoireRenderer {
         take(crate::timings::stage("repertoire: fiches", || {
             par_pages(&all, |e| partnership_page(ctx, *e))
         }));
-        let json = crate::timings::stage("repertoire: index", || {
-            serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
-        });
-        out.push(Output::text("repertoire/index.json", json));
+        if ctx.search_index {
+            let json = crate::timings::stage("repertoire: index", || {
+                serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
+            });
+            out.push(Output::text("repertoire/index.json", json));
+        }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
 }
@@ -327,7 +329,12 @@ fn authorities_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output
                     .or_insert_with(|| country_label(ctx, e.dir))
                     .clone(),
                 url: ctx.url(&e.path()),
-                kind: PartnershipView::new(ctx, *e).kind,
+                kind: e
+                    .page
+                    .front
+                    .kind
+                    .as_deref()
+                    .and_then(|k| label_of(KINDS, k)),
                 since: e.page.front.since,
                 dormant: e.status() == "en-sommeil",
             })
