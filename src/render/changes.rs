@@ -26,4 +26,44 @@ impl ChangeSet {
     pub fn is_empty(&self) -> bool {
         self.files.is_empty()
     }
+
+    /// True when every changed file is content under one of `dirs`
+    /// (`content/lettres/`, …): a renderer that reads none of those folders
+    /// has nothing to redo. Any theme change touches every page.
+    pub fn only_under(&self, dirs: &[&str]) -> bool {
+        self.files.iter().all(|f| {
+            dirs.iter()
+                .any(|d| f.starts_with("content/") && f["content/".len()..].starts_with(d))
+        })
+    }
+
+    /// The issues (`AAAA-MM`) whose files changed, when only letters changed.
+    pub fn letters_only(&self) -> Option<Vec<&str>> {
+        let mut ids: Vec<&str> = self
+            .files
+            .iter()
+            .map(|f| f.strip_prefix("content/lettres/")?.split('/').next())
+            .collect::<Option<_>>()?;
+        ids.dedup();
+        Some(ids)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_and_letters_of_a_change() {
+        let c = ChangeSet::new([
+            "content/lettres/2025-09/a.md".to_string(),
+            "content/lettres/2025-09/images/x.jpg".to_string(),
+        ]);
+        assert!(c.only_under(&["lettres/"]));
+        assert!(!c.only_under(&["agenda/"]));
+        assert_eq!(c.letters_only(), Some(vec!["2025-09"]));
+        let t = ChangeSet::new(["themes/cuf/templates/base.html".to_string()]);
+        assert!(!t.only_under(&["lettres/"]));
+        assert_eq!(t.letters_only(), None);
+    }
 }

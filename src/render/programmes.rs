@@ -24,6 +24,17 @@ impl Renderer for ProgrammesRenderer {
         "programmes"
     }
 
+    fn render_changed(
+        &self,
+        _ctx: &RenderContext<'_>,
+        changes: &crate::render::changes::ChangeSet,
+    ) -> Option<crate::render::Rendered> {
+        // Letters and répertoires are not part of these pages.
+        changes
+            .only_under(&["lettres/", "repertoire/"])
+            .then(|| Ok((Vec::new(), Vec::new())))
+    }
+
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
         let all = agenda::dated_events(ctx);
         let mut out = Vec::new();

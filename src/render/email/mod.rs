@@ -64,6 +64,30 @@ impl Renderer for EmailRenderer {
             Err(errors)
         }
     }
+
+    fn render_changed(
+        &self,
+        ctx: &RenderContext<'_>,
+        changes: &crate::render::changes::ChangeSet,
+    ) -> Option<Rendered> {
+        if changes.only_under(&["repertoire/"]) {
+            return Some(Ok((Vec::new(), Vec::new())));
+        }
+        // An edit inside one issue changes that issue's e-mail only.
+        let ids = changes.letters_only()?;
+        let mut outputs = Vec::new();
+        let mut warnings = Vec::new();
+        for l in ctx.site.letters.iter().filter(|l| ids.contains(&l.id.as_str())) {
+            match render_letter(ctx, l) {
+                Ok((o, w)) => {
+                    outputs.extend(o);
+                    warnings.extend(w);
+                }
+                Err(e) => return Some(Err(vec![e])),
+            }
+        }
+        Some(Ok((outputs, warnings)))
+    }
 }
 
 /// The three files of one issue, and the warnings they raise.

@@ -58,6 +58,17 @@ impl Renderer for RepertoireRenderer {
         }
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
+
+    fn render_changed(
+        &self,
+        _ctx: &RenderContext<'_>,
+        changes: &crate::render::changes::ChangeSet,
+    ) -> Option<crate::render::Rendered> {
+        // Letters, events and programmes are not part of any répertoire page.
+        changes
+            .only_under(&["lettres/", "agenda/", "programmes/"])
+            .then(|| Ok((Vec::new(), Vec::new())))
+    }
 }
 
 /// A link to a directory, for the group pages.
