@@ -4,6 +4,12 @@
 # written per second, a no-op rebuild and a one-article rebuild, and the
 # scaling at 1×, 2× and 4× the corpus.
 #
+# The first build writes every file into an empty output; the second also
+# creates the spare copy publish keeps beside it (see src/publish.rs); from
+# the third on ("no-op rebuild"), only changed files are written. On ext4,
+# creating many files right after deleting many others is slow: delete old
+# benchmark folders a while before measuring first builds.
+#
 #   bash bench/bench.sh            # full run (corpus 5000/2000/15000, scaling)
 #   QUICK=1 bash bench/bench.sh    # sample site and 1× corpus only
 set -euo pipefail
@@ -18,7 +24,7 @@ TODAY=2025-09-10
 # measure NAME ROOT [extra build args…]: one build, printed as a table row.
 measure() {
   local name=$1 root=$2; shift 2
-  local out="$WORK/out-$name"
+  local out="$WORK/out-$(echo "$root" | md5sum | cut -c1-8)"
   /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" \
     "$BIN" build --root "$root" --output "$out" --today "$TODAY" "$@" >/dev/null 2>"$WORK/stderr.txt" \
     || { cat "$WORK/stderr.txt"; exit 1; }
@@ -45,14 +51,20 @@ measure "sample site" "$PWD"
 measure "sample site (no-op rebuild)" "$PWD"
 corpus "$WORK/corpus-1" 1
 echo "content files in the 1× corpus: $(find "$WORK/corpus-1/content" -name '*.md' | wc -l)" >&2
-measure "corpus 1× (cold)" "$WORK/corpus-1"
-measure "corpus 1× (no-op rebuild)" "$WORK/corpus-1"
+rm -rf "$WORK/out-corpus"* "$WORK/.out-corpus"*
+measure "corpus 1× (first build)" "$WORK/corpus-1" --sans-recherche
+measure "corpus 1× (second build)" "$WORK/corpus-1" --sans-recherche
+measure "corpus 1× (no-op rebuild)" "$WORK/corpus-1" --sans-recherche
+measure "corpus 1× (with search index)" "$WORK/corpus-1"
 article=$(find "$WORK/corpus-1/content/lettres" -name 'article-001.md' | sort | head -n 1)
 echo "Modifié pour le banc d'essai." >> "$article"
-measure "corpus 1× (one article)" "$WORK/corpus-1"
+measure "corpus 1× (one article)" "$WORK/corpus-1" --sans-recherche
 if [ -z "${QUICK:-}" ]; then
   corpus "$WORK/corpus-2" 2
   corpus "$WORK/corpus-4" 4
-  measure "corpus 2×" "$WORK/corpus-2"
-  measure "corpus 4×" "$WORK/corpus-4"
+  for f in 2 4; do
+    measure "corpus ${f}× (first build)" "$WORK/corpus-$f" --sans-recherche
+    measure "corpus ${f}× (second build)" "$WORK/corpus-$f" --sans-recherche
+    measure "corpus ${f}× (no-op rebuild)" "$WORK/corpus-$f" --sans-recherche
+  done
 fi

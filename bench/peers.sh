@@ -56,7 +56,8 @@ time_of() { # best of 3 wall-clock seconds
   local best=999
   for _ in 1 2 3; do
     local t
-    t=$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
+    /usr/bin/time -f '%e' -o "$WORK/t.txt" "$@" >/dev/null 2>&1
+    t=$(tail -n 1 "$WORK/t.txt")
     best=$(awk -v a="$best" -v b="$t" 'BEGIN { print (b < a ? b : a) }')
   done
   echo "$best"

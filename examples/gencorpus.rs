@@ -330,7 +330,9 @@ fn write_letters(r: &mut Rng, content: &Path, articles: usize, image: &Path) {
 
 fn write_events(r: &mut Rng, content: &Path, events: usize) {
     for e in 0..events {
-        let year = 2020 + (e * 8 / events.max(1)) as i32;
+        // About 250 events a year, whatever the count: a larger corpus is a
+        // longer history, not a denser agenda.
+        let year = 2020 + (e / 250) as i32;
         let month = 1 + r.below(12);
         let day = 1 + r.below(27);
         let (start, end) = match e % 3 {
@@ -358,13 +360,55 @@ fn write_events(r: &mut Rng, content: &Path, events: usize) {
     }
 }
 
+/// Countries beyond the groups', for larger répertoires (one directory per
+/// 1,500 partnerships, so a larger corpus has more directories, not longer ones).
+const MORE_COUNTRIES: &[(&str, &str, &str)] = &[
+    ("benin", "Bénin", "BJ"),
+    ("burkina-faso", "Burkina Faso", "BF"),
+    ("mali", "Mali", "ML"),
+    ("niger", "Niger", "NE"),
+    ("cameroun", "Cameroun", "CM"),
+    ("togo", "Togo", "TG"),
+    ("haiti", "Haïti", "HT"),
+    ("bresil", "Brésil", "BR"),
+    ("chili", "Chili", "CL"),
+    ("mexique", "Mexique", "MX"),
+    ("colombie", "Colombie", "CO"),
+    ("perou", "Pérou", "PE"),
+    ("cambodge", "Cambodge", "KH"),
+    ("laos", "Laos", "LA"),
+    ("chine", "Chine", "CN"),
+    ("inde", "Inde", "IN"),
+    ("quebec", "Canada", "CA"),
+    ("etats-unis", "États-Unis", "US"),
+    ("pologne", "Pologne", "PL"),
+    ("roumanie", "Roumanie", "RO"),
+    ("ukraine", "Ukraine", "UA"),
+    ("moldavie", "Moldavie", "MD"),
+    ("georgie", "Géorgie", "GE"),
+    ("jordanie", "Jordanie", "JO"),
+    ("algerie", "Algérie", "DZ"),
+    ("mauritanie", "Mauritanie", "MR"),
+    ("cote-divoire", "Côte d'Ivoire", "CI"),
+    ("guinee", "Guinée", "GN"),
+    ("congo", "Congo", "CG"),
+    ("gabon", "Gabon", "GA"),
+];
+
 fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize) {
-    let countries: Vec<_> = GROUPS.iter().filter(|g| !g.3.is_empty()).collect();
-    for (slug, name, _, code) in &countries {
+    let mut countries: Vec<(&str, &str, Option<&str>, &str)> = GROUPS
+        .iter()
+        .filter(|g| !g.3.is_empty())
+        .map(|g| (g.0, g.1, Some(g.0), g.3))
+        .chain(MORE_COUNTRIES.iter().map(|c| (c.0, c.1, None, c.2)))
+        .collect();
+    countries.truncate(partnerships.div_ceil(1500).clamp(1, countries.len()));
+    for (slug, name, group, code) in &countries {
+        let group = group.map(|g| format!("group: {g}\n")).unwrap_or_default();
         write(
             &content.join(format!("repertoire/{slug}/_index.md")),
             &format!(
-                "---\ntitle: \"Répertoire des partenariats France – {name}\"\ncountry: {code}\ngroup: {slug}\nedition: 2025-02\n---\n\n{}\n",
+                "---\ntitle: \"Répertoire des partenariats France – {name}\"\ncountry: {code}\n{group}edition: 2025-02\n---\n\n{}\n",
                 paragraph(r, 3)
             ),
         );

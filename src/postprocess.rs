@@ -300,6 +300,8 @@ pub fn inline_css(html: &str, css: &str) -> Result<String, String> {
         .load_remote_stylesheets(false)
         .minify_css(true)
         .extra_css(Some(Cow::Borrowed(css)))
+        // A letter is a few thousand nodes: avoid regrowing the node arena.
+        .preallocate_node_capacity(4096)
         .build();
     inliner.inline(html).map_err(|e| e.to_string())
 }

@@ -70,7 +70,7 @@ fn mentions_image(bytes: &[u8]) -> bool {
         b".JPG",
     ]
     .iter()
-    .any(|needle| bytes.windows(needle.len()).any(|w| w == *needle))
+    .any(|needle| memchr::memmem::find(bytes, needle).is_some())
 }
 
 /// One web page: images, their loading, links to originals.

@@ -77,7 +77,12 @@ impl Renderer for EmailRenderer {
         let ids = changes.letters_only()?;
         let mut outputs = Vec::new();
         let mut warnings = Vec::new();
-        for l in ctx.site.letters.iter().filter(|l| ids.contains(&l.id.as_str())) {
+        for l in ctx
+            .site
+            .letters
+            .iter()
+            .filter(|l| ids.contains(&l.id.as_str()))
+        {
             match render_letter(ctx, l) {
                 Ok((o, w)) => {
                     outputs.extend(o);
