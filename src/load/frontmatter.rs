@@ -61,6 +61,15 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     if text.trim().is_empty() {
         return Err(Diagnostic::error(file, 1, 1, "fichier vide").with_suggestion(hint));
     }
+    if text.trim_end() == "---" {
+        return Err(Diagnostic::error(
+            file,
+            1,
+            1,
+            "l'en-tête YAML n'est pas fermé : il manque les clés et une ligne --- de fin",
+        )
+        .with_suggestion(hint));
+    }
     let Some(rest) = text.strip_prefix("---\n").or_else(|| {
         text.strip_prefix("---")
             .filter(|r| r.trim_start_matches([' ', '\t']).starts_with('\n'))
@@ -340,6 +349,11 @@ fn french_message(msg: &str, path: &str) -> (String, Option<String>) {
             "passez à la ligne et indentez la liste sous sa clé",
         ),
         (
+            "repetition limit exceeded",
+            "trop de répétitions d'alias YAML (*…)",
+            "écrivez les valeurs en entier plutôt que par des alias",
+        ),
+        (
             "recursion limit exceeded",
             "structure trop imbriquée",
             "simplifiez l'en-tête",
@@ -429,6 +443,20 @@ mod tests {
         assert_eq!(s.yaml, "title: x\n");
         assert_eq!(s.body, "Corps\n");
         assert_eq!(s.body_offset, 3);
+    }
+
+    #[test]
+    fn a_lone_dash_line_is_an_unclosed_header() {
+        // Regression: "---" alone was reported as "the first line must be ---".
+        let e = split("a.md", "---").unwrap_err();
+        assert!(e.message.contains("pas fermé"), "{}", e.message);
+    }
+
+    #[test]
+    fn alias_bombs_are_refused_in_french() {
+        let y = "a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d]\n";
+        let errs = parse::<ArticleFront>("a.md", y, y, 0, ARTICLE_KEYS).unwrap_err();
+        assert!(errs[0].message.contains("alias"), "{}", errs[0].message);
     }
 
     #[test]

@@ -255,7 +255,23 @@ impl<'i> Renderer<'i> {
                 "les attributs on… exécutent du code et ne sont pas permis",
             );
         }
-        if lower.contains("javascript:") || lower.contains("vbscript:") {
+        // Browsers drop tabs and newlines inside URLs, written raw or as entities.
+        let squeezed: String = [
+            "&#x09;",
+            "&#9;",
+            "&#x0a;",
+            "&#10;",
+            "&#x0d;",
+            "&#13;",
+            "&tab;",
+            "&newline;",
+        ]
+        .iter()
+        .fold(lower.clone(), |acc, e| acc.replace(e, ""))
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+        if squeezed.contains("javascript:") || squeezed.contains("vbscript:") {
             self.diag(
                 at,
                 "HTML dangereux retiré : lien javascript:",
@@ -353,5 +369,45 @@ impl<'t> LineIndex<'t> {
         let end = at.min(self.text.len());
         let col = self.text.get(start..end).map_or(0, |s| s.chars().count());
         (line as u32 + 1, col as u32 + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_md(body: &str) -> (Body, Vec<Diagnostic>) {
+        render(&MdInput {
+            file: "content/lettres/2025-09/a.md",
+            dir: "content/lettres/2025-09",
+            source: body,
+            body,
+            body_offset: 0,
+            base_path: "",
+        })
+    }
+
+    #[test]
+    fn javascript_hidden_behind_entities_is_reported_and_removed() {
+        // Regression: `jav&#x09;ascript:` slipped past the report (browsers drop the tab).
+        let (body, diags) = render_md("<a href=\"jav&#x09;ascript:alert(1)\">z</a>\n");
+        assert!(
+            diags.iter().any(|d| d.message.contains("javascript")),
+            "{diags:?}"
+        );
+        assert!(
+            !body.html.to_ascii_lowercase().contains("script:"),
+            "{}",
+            body.html
+        );
+    }
+
+    #[test]
+    fn percent_encoded_escape_is_refused() {
+        let (_, diags) = render_md("[y](%2e%2e/%2e%2e/%2e%2e/x.md)\n");
+        assert!(
+            diags.iter().any(|d| d.message.contains("sort du dossier")),
+            "{diags:?}"
+        );
     }
 }
