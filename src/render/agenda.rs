@@ -29,15 +29,9 @@ impl Renderer for AgendaRenderer {
         "agenda"
     }
 
-    fn render_changed(
-        &self,
-        _ctx: &RenderContext<'_>,
-        changes: &crate::render::changes::ChangeSet,
-    ) -> Option<crate::render::Rendered> {
+    fn ignores(&self) -> &'static [&'static str] {
         // Letters and répertoires are not part of these pages.
-        changes
-            .only_under(&["lettres/", "repertoire/"])
-            .then(|| Ok((Vec::new(), Vec::new())))
+        &["lettres/", "repertoire/"]
     }
 
     fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {

@@ -82,15 +82,21 @@ pub trait Renderer: Sync {
     fn render_with_warnings(&self, ctx: &RenderContext<'_>) -> Rendered {
         self.render(ctx).map(|o| (o, Vec::new()))
     }
+    /// Content folders (`lettres/`, …) none of this renderer's pages read.
+    fn ignores(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Only the files `changes` can have changed, with their warnings; the
-    /// caller keeps the other files of the last render. `None` (the
-    /// default): this renderer cannot tell, render everything.
+    /// caller keeps the other files of the last render. `None`: this
+    /// renderer cannot tell, render everything. By default, nothing to redo
+    /// when every change lies in folders the renderer [ignores](Self::ignores).
     fn render_changed(
         &self,
         _ctx: &RenderContext<'_>,
-        _changes: &changes::ChangeSet,
+        changes: &changes::ChangeSet,
     ) -> Option<Rendered> {
-        None
+        let ignored = self.ignores();
+        (!ignored.is_empty() && changes.only_under(ignored)).then(|| Ok((Vec::new(), Vec::new())))
     }
 }
 

@@ -59,15 +59,9 @@ impl Renderer for RepertoireRenderer {
         if errs.is_empty() { Ok(out) } else { Err(errs) }
     }
 
-    fn render_changed(
-        &self,
-        _ctx: &RenderContext<'_>,
-        changes: &crate::render::changes::ChangeSet,
-    ) -> Option<crate::render::Rendered> {
+    fn ignores(&self) -> &'static [&'static str] {
         // Letters, events and programmes are not part of any répertoire page.
-        changes
-            .only_under(&["lettres/", "agenda/", "programmes/"])
-            .then(|| Ok((Vec::new(), Vec::new())))
+        &["lettres/", "agenda/", "programmes/"]
     }
 }
 
