@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{TempSite, cufpress, run_in, select};
+use common::{SAMPLE_TODAY, TempSite, cufpress, run_in, select};
 
 /// Every file under `dir`, relative path → bytes.
 fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
@@ -486,4 +486,20 @@ fn site_without_optional_folders_builds() {
             .join("public/lettres/2025-09/index.html")
             .is_file()
     );
+}
+
+#[test]
+fn an_article_without_summary_is_a_warning_that_strict_makes_an_error() {
+    let site = TempSite::fixture("core-minimal");
+    let r = site.check();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.lines().any(|l| l
+            .starts_with("avertissement : content/lettres/2025-09/edito.md:")
+            && l.contains("sans résumé")),
+        "{}",
+        r.stderr
+    );
+    let strict = run_in(site.path(), &["check", "--today", SAMPLE_TODAY, "--strict"]);
+    assert_eq!(strict.code, 1, "{}", strict.stderr);
 }

@@ -327,6 +327,18 @@ fn check_letter(letter: &Letter, known: &Known, diags: &mut Diagnostics) {
             ));
         }
         check_image(a, known, diags);
+        if f.summary.as_deref().is_none_or(|s| s.trim().is_empty()) {
+            diags.push(
+                Diagnostic::warning(
+                    &a.path,
+                    a.line_of("title"),
+                    1,
+                    "article sans résumé (summary) : l'e-mail, le flux Atom et les partages en prendront le début du texte",
+                )
+                .with_suggestion("ajoutez summary: \"une ou deux phrases\" qui donnent envie de lire l'article")
+                .with_source(&a.source),
+            );
+        }
     }
 }
 
