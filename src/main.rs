@@ -67,8 +67,9 @@ enum Command {
     Serve(ServeArgs),
 }
 
+/// The options every command that builds the site shares.
 #[derive(Args, Clone)]
-struct ServeArgs {
+struct SiteArgs {
     /// Dossier du site, qui contient content/ et themes/ (par défaut : le dossier courant)
     #[arg(
         long,
@@ -77,6 +78,26 @@ struct ServeArgs {
         hide_default_value = true
     )]
     root: PathBuf,
+    /// Inclure les brouillons (draft: true)
+    #[arg(long)]
+    drafts: bool,
+    /// Date du jour pour « à venir » et « passé » (AAAA-MM-JJ ; par défaut : aujourd'hui)
+    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
+    today: Option<chrono::NaiveDate>,
+}
+
+impl SiteArgs {
+    /// `--today`, or the real date.
+    fn today(&self) -> chrono::NaiveDate {
+        self.today
+            .unwrap_or_else(|| chrono::Local::now().date_naive())
+    }
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
     /// Port d'écoute (par défaut : 1111 ; 0 : un port libre)
     #[arg(long, default_value_t = 1111, hide_default_value = true)]
     port: u16,
@@ -88,36 +109,18 @@ struct ServeArgs {
         hide_default_value = true
     )]
     bind: String,
-    /// Inclure les brouillons (draft: true)
-    #[arg(long)]
-    drafts: bool,
-    /// Date du jour pour « à venir » et « passé » (AAAA-MM-JJ ; par défaut : aujourd'hui)
-    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
-    today: Option<chrono::NaiveDate>,
 }
 
 #[derive(Args, Clone)]
 struct BuildArgs {
-    /// Dossier du site, qui contient content/ et themes/ (par défaut : le dossier courant)
-    #[arg(
-        long,
-        value_name = "DOSSIER",
-        default_value = ".",
-        hide_default_value = true
-    )]
-    root: PathBuf,
+    #[command(flatten)]
+    site: SiteArgs,
     /// Dossier de sortie (par défaut : DOSSIER/public)
     #[arg(long, value_name = "DOSSIER")]
     output: Option<PathBuf>,
     /// Adresse de publication, à la place de base_url de site.yaml
     #[arg(long, value_name = "URL")]
     base_url: Option<String>,
-    /// Inclure les brouillons (draft: true)
-    #[arg(long)]
-    drafts: bool,
-    /// Date du jour pour « à venir » et « passé » (AAAA-MM-JJ ; par défaut : aujourd'hui)
-    #[arg(long, value_name = "AAAA-MM-JJ", value_parser = parse_date)]
-    today: Option<chrono::NaiveDate>,
     /// Format des diagnostics : human (lisible, par défaut), json (un objet JSON par ligne), github (annotations GitHub Actions)
     #[arg(
         long,
@@ -191,20 +194,23 @@ fn main() -> ExitCode {
 }
 
 fn run_build(a: BuildArgs, write: bool) -> ExitCode {
-    let output = a.output.clone().unwrap_or_else(|| a.root.join("public"));
+    let output = a
+        .output
+        .clone()
+        .unwrap_or_else(|| a.site.root.join("public"));
     let opts = cufpress::BuildOptions {
-        root: a.root.clone(),
+        root: a.site.root.clone(),
         output: output.clone(),
         base_url: a.base_url,
-        drafts: a.drafts,
-        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        drafts: a.site.drafts,
+        today: a.site.today(),
         write,
         strict: a.strict,
         search_index: !a.sans_recherche,
     };
     let start = std::time::Instant::now();
     let report = cufpress::build(&opts);
-    cli_format::print(&report.diagnostics, a.format, &a.root);
+    cli_format::print(&report.diagnostics, a.format, &a.site.root);
     if std::env::var_os("CUFPRESS_IMAGE_STATS").is_some() {
         let i = &report.images;
         eprintln!(
@@ -259,11 +265,11 @@ fn run_build(a: BuildArgs, write: bool) -> ExitCode {
 
 fn run_serve(a: ServeArgs) -> ExitCode {
     let opts = cufpress::serve::ServeOptions {
-        root: a.root,
+        root: a.site.root.clone(),
         bind: a.bind,
         port: a.port,
-        drafts: a.drafts,
-        today: a.today.unwrap_or_else(|| chrono::Local::now().date_naive()),
+        drafts: a.site.drafts,
+        today: a.site.today(),
     };
     match cufpress::serve::run(&opts) {
         Ok(()) => ExitCode::SUCCESS,
