@@ -29,8 +29,8 @@ use chrono::NaiveDate;
 
 use diagnostics::{Diagnostic, Diagnostics};
 use load::{LoadOptions, SourceFile};
-use render::Output;
 use render::theme::{Theme, ThemeFile};
+use render::{Output, Sink as _};
 
 /// What `cufpress build` and `cufpress check` are asked to do.
 #[derive(Debug, Clone)]
@@ -94,7 +94,7 @@ pub struct GenerateOptions {
 /// Runs the whole pipeline: read, generate, publish.
 pub fn build(opts: &BuildOptions) -> BuildReport {
     let mut diags = Diagnostics::new();
-    let inputs = load::read_content(&opts.root)
+    let inputs = load::read_content_except(&opts.root, images::plan::is_processed)
         .and_then(|files| render::theme::read_theme(&opts.root, "cuf").map(|theme| (files, theme)));
     let (files, theme) = match inputs {
         Ok(x) => x,
@@ -109,22 +109,38 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     let cache = images::Cache {
         dir: images::cache::dir(&opts.root),
         writable: opts.write,
+        sources: Some(opts.root.clone()),
     };
-    let (generated, d) = generate_cached(&files, theme, &gen_opts, Some(&cache));
+    // Files go to disk as they are made (a staging tree swapped in at the
+    // end), or nowhere for `check`.
+    let staging = if opts.write {
+        match publish::Staging::open(&opts.output) {
+            Ok(s) => Some(s),
+            Err(d) => return report(diags, Some(d), 0, false),
+        }
+    } else {
+        None
+    };
+    let sink: &dyn render::Sink = match &staging {
+        Some(s) => s,
+        None => &render::Discard,
+    };
+    let (streamed, d) = generate_into(&files, theme, &gen_opts, Some(&cache), sink);
     diags.extend(d);
     if opts.strict {
         diags.make_strict();
     }
-    let stats = generated.as_ref().map(|g| g.images.clone());
-    let Some(generated) = generated.filter(|_| !diags.has_errors()) else {
+    let stats = streamed.as_ref().map(|g| g.images.clone());
+    let Some(streamed) = streamed.filter(|_| !diags.has_errors()) else {
+        if let Some(s) = staging {
+            s.abandon();
+        }
         return report(diags, None, 0, false);
     };
-    let count = generated.outputs.len() + generated.assets.len();
-    if opts.write {
-        let copies = copies(&opts.root, &generated.assets);
-        let published = timings::stage("publish", || {
-            publish::publish(&opts.output, &generated.outputs, &copies)
-        });
+    let count = streamed.paths + streamed.assets.len();
+    if let Some(staging) = staging {
+        let copies = copies(&opts.root, &streamed.assets);
+        let published = timings::stage("publish", || staging.finish(&copies));
         if let Err(e) = published {
             return report(diags, Some(e), 0, false);
         }
@@ -179,6 +195,38 @@ pub fn generate_cached(
     opts: &GenerateOptions,
     image_cache: Option<&images::Cache>,
 ) -> (Option<Generated>, Diagnostics) {
+    let out = render::Collect::default();
+    let (done, diags) = generate_into(files, theme_files, opts, image_cache, &out);
+    let generated = done.map(|d| Generated {
+        outputs: out.into_sorted(),
+        assets: d.assets,
+        images: d.images,
+    });
+    (generated, diags)
+}
+
+/// What [`generate_into`] returns besides the files it streamed.
+#[derive(Debug, Default)]
+pub struct Streamed {
+    /// Number of files streamed.
+    pub paths: usize,
+    /// Content files to copy as they are (see [`Generated::assets`]).
+    pub assets: Vec<String>,
+    /// What the image step did.
+    pub images: images::Stats,
+}
+
+/// The pure part of a build, streaming every generated file into `out` as
+/// soon as it is made (images rewritten, links noted for the check), so
+/// the whole site is never in memory at once. `None` when the build failed;
+/// `out` may then have received part of the site.
+pub fn generate_into(
+    files: &[SourceFile],
+    theme_files: Vec<ThemeFile>,
+    opts: &GenerateOptions,
+    image_cache: Option<&images::Cache>,
+    out: &dyn render::Sink,
+) -> (Option<Streamed>, Diagnostics) {
     let templates = linkcheck::template_sources(&theme_files, "themes/cuf");
     let (theme, (loaded, mut diags)) = timings::stage("load", || {
         rayon::join(
@@ -230,42 +278,71 @@ pub fn generate_cached(
         today: opts.today,
         search_index: opts.search_index,
     };
-    match timings::stage("render", || render::render_all(&ctx)) {
-        Ok((mut outputs, warnings)) => {
-            diags.extend(warnings);
-            timings::stage("images (rewrite)", || {
-                images::rewrite::web_outputs(&mut outputs, &index.images, &ctx.base_path)
-            });
-            outputs.extend(processed.outputs);
-            outputs.sort_by(|a, b| a.path.cmp(&b.path));
-            // Originals of processed images are never published (metadata).
-            let assets: Vec<String> = site
-                .assets
-                .iter()
-                .filter(|a| !images::plan::is_processed(a))
-                .cloned()
-                .collect();
-            let sources = linkcheck::LinkSources {
-                content: files,
-                templates: &templates,
-                assets: &assets,
-            };
-            diags.extend(timings::stage("linkcheck", || {
-                linkcheck::check(&outputs, &ctx.base_url, &sources)
-            }));
-            let images = processed.stats;
-            (
-                Some(Generated {
-                    outputs,
-                    assets,
-                    images,
-                }),
-                diags,
-            )
-        }
+    let finish = Finish {
+        catalog: &index.images,
+        base_path: &ctx.base_path,
+        scans: Default::default(),
+        paths: Default::default(),
+        out,
+    };
+    processed.outputs.into_iter().for_each(|o| finish.put(o));
+    let rendered = timings::stage("render", || render::render_all(&ctx, &finish));
+    let warnings = match rendered {
+        Ok(w) => w,
         Err(e) => {
             diags.extend(e);
-            (None, diags)
+            return (None, diags);
         }
+    };
+    diags.extend(warnings);
+    // Originals of processed images are never published (metadata).
+    let assets: Vec<String> = site
+        .assets
+        .iter()
+        .filter(|a| !images::plan::is_processed(a))
+        .cloned()
+        .collect();
+    let sources = linkcheck::LinkSources {
+        content: files,
+        templates: &templates,
+        assets: &assets,
+    };
+    let scans = finish.scans.into_inner().unwrap_or_else(|e| e.into_inner());
+    let paths = finish.paths.into_inner().unwrap_or_else(|e| e.into_inner());
+    let n_paths = paths.len();
+    diags.extend(timings::stage("linkcheck", || {
+        linkcheck::check_scanned(scans, paths, &ctx.base_url, &sources)
+    }));
+    let images = processed.stats;
+    let streamed = Streamed {
+        paths: n_paths,
+        assets,
+        images,
+    };
+    (Some(streamed), diags)
+}
+
+/// The last step of every generated file on its way to the sink: images
+/// rewritten to their variants, links and ids noted for the link check.
+struct Finish<'a> {
+    catalog: &'a images::Catalog,
+    base_path: &'a str,
+    scans: std::sync::Mutex<Vec<(String, linkcheck::Scan)>>,
+    paths: std::sync::Mutex<std::collections::HashSet<String>>,
+    out: &'a dyn render::Sink,
+}
+
+impl render::Sink for Finish<'_> {
+    fn put(&self, mut o: Output) {
+        images::rewrite::web_output(&mut o, self.catalog, self.base_path);
+        if linkcheck::is_page(&o.path) {
+            let scan = linkcheck::scan(&o.bytes);
+            let mut scans = self.scans.lock().unwrap_or_else(|e| e.into_inner());
+            scans.push((o.path.clone(), scan));
+        }
+        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
+        paths.insert(o.path.clone());
+        drop(paths);
+        self.out.put(o);
     }
 }

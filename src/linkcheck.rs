@@ -48,11 +48,17 @@ pub struct LinkSources<'a> {
     pub assets: &'a [String],
 }
 
-/// The ids and links of one HTML page.
+/// The ids and links of one HTML page: all the check keeps of it, so pages
+/// can be scanned as they are made and dropped.
 #[derive(Debug, Default)]
-struct Scan {
+pub struct Scan {
     ids: HashSet<String>,
     links: Vec<String>,
+}
+
+/// Whether the check reads the file at `path` (HTML pages only).
+pub fn is_page(path: &str) -> bool {
+    path.ends_with(".html") || path.ends_with(".htm")
 }
 
 /// What is wrong with one link.
@@ -79,12 +85,23 @@ struct SiteFiles<'a> {
 /// Checks every internal link of the HTML outputs; one diagnostic per broken
 /// link and place it was written (pages sharing a template link are grouped).
 pub fn check(outputs: &[Output], base_url: &str, sources: &LinkSources<'_>) -> Vec<Diagnostic> {
-    let pages: Vec<(&str, Scan)> = outputs
+    let pages: Vec<(String, Scan)> = outputs
         .par_iter()
-        .filter(|o| o.path.ends_with(".html") || o.path.ends_with(".htm"))
-        .map(|o| (o.path.as_str(), scan(&o.bytes)))
+        .filter(|o| is_page(&o.path))
+        .map(|o| (o.path.clone(), scan(&o.bytes)))
         .collect();
-    let mut files: HashSet<String> = outputs.iter().map(|o| o.path.clone()).collect();
+    let files = outputs.iter().map(|o| o.path.clone()).collect();
+    check_scanned(pages, files, base_url, sources)
+}
+
+/// [`check`] from the pages' scans and the paths of every generated file.
+pub fn check_scanned(
+    mut pages: Vec<(String, Scan)>,
+    mut files: HashSet<String>,
+    base_url: &str,
+    sources: &LinkSources<'_>,
+) -> Vec<Diagnostic> {
+    pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     files.extend(
         sources
             .assets
@@ -99,7 +116,7 @@ pub fn check(outputs: &[Output], base_url: &str, sources: &LinkSources<'_>) -> V
     let site = SiteFiles {
         files,
         top,
-        ids: pages.iter().map(|(p, s)| (*p, &s.ids)).collect(),
+        ids: pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect(),
         base_path: urls::base_path(&base_url),
         base_url,
     };
@@ -108,7 +125,7 @@ pub fn check(outputs: &[Output], base_url: &str, sources: &LinkSources<'_>) -> V
         .flat_map_iter(|(page, scan)| {
             let site = &site;
             scan.links.iter().filter_map(move |raw| {
-                resolve_link(raw, page, site).map(|p| (*page, raw.as_str(), p))
+                resolve_link(raw, page, site).map(|p| (page.as_str(), raw.as_str(), p))
             })
         })
         .collect();
@@ -121,7 +138,7 @@ pub fn check(outputs: &[Output], base_url: &str, sources: &LinkSources<'_>) -> V
 /// own output (text escaped, raw HTML sanitised), so tags, quoted attributes,
 /// comments and raw-text elements are all there is to know, and scanning
 /// 20,000 pages this way costs a fraction of a streaming rewriter.
-fn scan(html: &[u8]) -> Scan {
+pub fn scan(html: &[u8]) -> Scan {
     let mut s = Scan::default();
     let mut i = 0;
     while let Some(off) = memchr_byte(b'<', &html[i..]) {

@@ -7,16 +7,20 @@
 //! ones removed. Rebuilding a 20,000-page site therefore neither creates
 //! nor deletes 20,000 inodes each time (on ext4, allocating inodes next to
 //! many recently deleted ones was a third of the build time).
+//!
+//! Files arrive one by one while the site renders ([`Staging`] is a render
+//! [`Sink`]), so the site is never held in memory whole.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::Output;
+use crate::render::{Output, Sink};
 
 /// A file to copy as it is: from `source` (absolute) to `dest` (inside the output).
 #[derive(Debug, Clone)]
@@ -29,54 +33,220 @@ pub struct Copy {
 
 /// Writes `outputs` and `copies` into `target`, atomically replacing it.
 pub fn publish(target: &Path, outputs: &[Output], copies: &[Copy]) -> Result<(), Diagnostic> {
-    let fail = |what: &str, p: &Path, e: io::Error| {
-        Diagnostic::error(
-            p.display().to_string(),
-            0,
-            0,
-            format!("{what} impossible : {e}"),
-        )
-        .with_suggestion("vérifiez les droits d'écriture et la place disque ; le site publié précédemment n'a pas été modifié")
-    };
-    let name = target
-        .file_name()
-        .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-    let parent = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent).map_err(|e| fail("création du dossier", &parent, e))?;
-    let spare = parent.join(format!(".{name}.precedent"));
-    let staging = parent.join(format!(".{name}.nouveau"));
-    let manifest_of_target = parent.join(format!(".{name}.empreintes"));
-    let manifest_of_spare = parent.join(format!(".{name}.precedent.empreintes"));
-    if staging.exists() {
-        // Left by an interrupted run: its content is unknown.
-        fs::remove_dir_all(&staging).map_err(|e| fail("nettoyage", &staging, e))?;
+    let staging = Staging::open(target)?;
+    outputs
+        .par_iter()
+        .for_each(|o| staging.write(&o.path, &o.bytes));
+    staging.finish(copies)
+}
+
+fn fail(what: &str, p: &Path, e: io::Error) -> Diagnostic {
+    Diagnostic::error(
+        p.display().to_string(),
+        0,
+        0,
+        format!("{what} impossible : {e}"),
+    )
+    .with_suggestion("vérifiez les droits d'écriture et la place disque ; le site publié précédemment n'a pas été modifié")
+}
+
+/// The next site, being written beside the published one.
+pub struct Staging {
+    target: PathBuf,
+    root: PathBuf,
+    spare: PathBuf,
+    manifest_of_target: PathBuf,
+    manifest_of_spare: PathBuf,
+    /// What the staging tree held when opened, if known: files whose
+    /// fingerprint matches are neither read nor written.
+    known: HashMap<String, (u64, u64)>,
+    /// Folders known to exist.
+    dirs: Mutex<HashSet<String>>,
+    /// `path\tlen\thash` of every file put.
+    lines: Mutex<Vec<String>>,
+    /// The first write that failed.
+    error: Mutex<Option<(PathBuf, io::Error)>>,
+}
+
+impl Staging {
+    /// Prepares the staging directory beside `target` (from the spare copy
+    /// of the build before last when there is one).
+    pub fn open(target: &Path) -> Result<Staging, Diagnostic> {
+        let name = target
+            .file_name()
+            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
+        let parent = match target.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent).map_err(|e| fail("création du dossier", &parent, e))?;
+        let spare = parent.join(format!(".{name}.precedent"));
+        let root = parent.join(format!(".{name}.nouveau"));
+        let manifest_of_target = parent.join(format!(".{name}.empreintes"));
+        let manifest_of_spare = parent.join(format!(".{name}.precedent.empreintes"));
+        if root.exists() {
+            // Left by an interrupted run: its content is unknown.
+            fs::remove_dir_all(&root).map_err(|e| fail("nettoyage", &root, e))?;
+        }
+        let known = read_manifest(&manifest_of_spare);
+        let _ = fs::remove_file(&manifest_of_spare);
+        if spare.is_dir() {
+            fs::rename(&spare, &root).map_err(|e| fail("préparation", &spare, e))?;
+        } else {
+            fs::create_dir(&root).map_err(|e| fail("création du dossier", &root, e))?;
+        }
+        Ok(Staging {
+            target: target.to_path_buf(),
+            root,
+            spare,
+            manifest_of_target,
+            manifest_of_spare,
+            known,
+            dirs: Mutex::new(HashSet::new()),
+            lines: Mutex::new(Vec::new()),
+            error: Mutex::new(None),
+        })
     }
-    // What the spare holds, if known: files whose fingerprint matches are
-    // neither read nor written.
-    let known = read_manifest(&manifest_of_spare);
-    let _ = fs::remove_file(&manifest_of_spare);
-    if spare.is_dir() {
-        fs::rename(&spare, &staging).map_err(|e| fail("préparation", &spare, e))?;
-    } else {
-        fs::create_dir(&staging).map_err(|e| fail("création du dossier", &staging, e))?;
+
+    /// Writes one file, unless the staging tree already holds these bytes.
+    /// A failure is kept and reported by [`finish`](Self::finish).
+    pub fn write(&self, rel: &str, bytes: &[u8]) {
+        let fp = fingerprint(bytes);
+        if let Err(e) = self.write_file(rel, bytes, fp) {
+            let mut first = self.error.lock().unwrap_or_else(|e| e.into_inner());
+            first.get_or_insert(e);
+        }
+        lock(&self.lines).push(format!("{rel}\t{}\t{}\n", fp.0, fp.1));
     }
-    let manifest = match sync_tree(&staging, outputs, copies, &known) {
-        Ok(m) => m,
-        Err((p, e)) => {
-            // Keep it as the spare: the next build brings it up to date anyway.
-            let _ = fs::rename(&staging, &spare);
+
+    fn write_file(
+        &self,
+        rel: &str,
+        bytes: &[u8],
+        fp: (u64, u64),
+    ) -> Result<(), (PathBuf, io::Error)> {
+        let p = self.root.join(rel);
+        let unchanged = match self.known.get(rel) {
+            Some(k) => *k == fp && p.is_file(),
+            None => same_bytes(&p, bytes),
+        };
+        if unchanged {
+            return Ok(());
+        }
+        if let Some((dir, _)) = rel.rsplit_once('/') {
+            self.ensure_dir(dir)?;
+        }
+        match fs::write(&p, bytes) {
+            // A folder of the old site where a file goes now.
+            Err(_) if p.is_dir() => {
+                fs::remove_dir_all(&p).map_err(|e| (p.clone(), e))?;
+                fs::write(&p, bytes).map_err(|e| (p, e))
+            }
+            r => r.map_err(|e| (p, e)),
+        }
+    }
+
+    /// Creates folder `dir` (relative) once, replacing files of the old site
+    /// that stand where a folder goes now.
+    fn ensure_dir(&self, dir: &str) -> Result<(), (PathBuf, io::Error)> {
+        if lock(&self.dirs).contains(dir) {
+            return Ok(());
+        }
+        let p = self.root.join(dir);
+        if fs::create_dir_all(&p).is_err() {
+            let mut at = self.root.clone();
+            for part in dir.split('/') {
+                at.push(part);
+                if at.is_file() {
+                    fs::remove_file(&at).map_err(|e| (at.clone(), e))?;
+                }
+            }
+            fs::create_dir_all(&p).map_err(|e| (p.clone(), e))?;
+        }
+        let mut dirs = lock(&self.dirs);
+        let mut d = dir;
+        loop {
+            dirs.insert(d.to_string());
+            match d.rsplit_once('/') {
+                Some((parent, _)) => d = parent,
+                None => break,
+            }
+        }
+        Ok(())
+    }
+
+    /// Copies `copies`, removes what the new site does not hold, and swaps
+    /// the staging tree in place of the target.
+    pub fn finish(self, copies: &[Copy]) -> Result<(), Diagnostic> {
+        copies.par_iter().for_each(|c| match fs::read(&c.source) {
+            Ok(src) => self.write(&c.dest, &src),
+            Err(e) => {
+                lock(&self.error).get_or_insert((c.source.clone(), e));
+            }
+        });
+        let mut lines = std::mem::take(&mut *lock(&self.lines));
+        lines.par_sort_unstable();
+        let wanted: HashSet<&str> = lines.iter().filter_map(|l| l.split('\t').next()).collect();
+        let error = lock(&self.error).take();
+        let error = error.map_or_else(|| self.remove_stale(&wanted), Err);
+        if let Err((p, e)) = error {
+            // Keep it as the spare: the next build brings it up to date
+            // (without fingerprints, by comparing bytes).
+            let _ = fs::rename(&self.root, &self.spare);
             return Err(fail("écriture", &p, e));
         }
-    };
-    swap(&staging, target, &spare)
-        .map_err(|e| fail("remplacement du dossier publié", target, e))?;
-    // The old target's fingerprints now describe the spare.
-    let _ = fs::rename(&manifest_of_target, &manifest_of_spare);
-    let _ = fs::write(&manifest_of_target, manifest);
-    Ok(())
+        swap(&self.root, &self.target, &self.spare)
+            .map_err(|e| fail("remplacement du dossier publié", &self.target, e))?;
+        // The old target's fingerprints now describe the spare.
+        let _ = fs::rename(&self.manifest_of_target, &self.manifest_of_spare);
+        let _ = fs::write(&self.manifest_of_target, lines.concat());
+        Ok(())
+    }
+
+    /// Removes what the tree holds and the new site does not: from the
+    /// fingerprints when known (no walk over thousands of folders), else by
+    /// walking the tree.
+    fn remove_stale(&self, wanted: &HashSet<&str>) -> Result<(), (PathBuf, io::Error)> {
+        if self.known.is_empty() {
+            return remove_stale(&self.root, wanted);
+        }
+        let kept = folders_of(wanted.iter().copied());
+        for rel in self.known.keys().filter(|k| !wanted.contains(k.as_str())) {
+            let p = self.root.join(rel);
+            match fs::remove_file(&p) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound && !p.is_dir() => {
+                    return Err((p, e));
+                }
+                _ => {}
+            }
+        }
+        let mut gone: Vec<&str> = folders_of(self.known.keys().map(String::as_str))
+            .into_iter()
+            .filter(|d| !kept.contains(d))
+            .collect();
+        // Deepest first; a folder something else was put in stays.
+        gone.sort_unstable_by_key(|d| std::cmp::Reverse(d.len()));
+        for d in gone {
+            let _ = fs::remove_dir(self.root.join(d));
+        }
+        Ok(())
+    }
+
+    /// Gives up (the build failed): the published site stays as it was, the
+    /// staging tree becomes the spare again.
+    pub fn abandon(self) {
+        let _ = fs::rename(&self.root, &self.spare);
+    }
+}
+
+impl Sink for Staging {
+    fn put(&self, output: Output) {
+        self.write(&output.path, &output.bytes);
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// A file's fingerprint: its length and a 64-bit hash of its bytes.
@@ -100,64 +270,6 @@ fn read_manifest(p: &Path) -> HashMap<String, (u64, u64)> {
         .collect()
 }
 
-/// Makes `root` hold exactly `outputs` and `copies`, touching only what
-/// differs; returns the manifest of what it now holds.
-fn sync_tree(
-    root: &Path,
-    outputs: &[Output],
-    copies: &[Copy],
-    known: &HashMap<String, (u64, u64)>,
-) -> Result<String, (PathBuf, io::Error)> {
-    let wanted: HashSet<&str> = outputs
-        .iter()
-        .map(|o| o.path.as_str())
-        .chain(copies.iter().map(|c| c.dest.as_str()))
-        .collect();
-    let mut dirs = BTreeSet::new();
-    for p in &wanted {
-        let mut d = *p;
-        while let Some((parent, _)) = d.rsplit_once('/') {
-            if !dirs.insert(parent) {
-                break;
-            }
-            d = parent;
-        }
-    }
-    remove_stale(root, &wanted, &dirs)?;
-    for d in &dirs {
-        let p = root.join(d);
-        if !p.is_dir() {
-            fs::create_dir_all(&p).map_err(|e| (p, e))?;
-        }
-    }
-    let write = |rel: &str, bytes: &[u8]| -> Result<String, (PathBuf, io::Error)> {
-        let p = root.join(rel);
-        let fp = fingerprint(bytes);
-        let unchanged = match known.get(rel) {
-            Some(k) => *k == fp && p.is_file(),
-            None => same_bytes(&p, bytes),
-        };
-        if !unchanged {
-            fs::write(&p, bytes).map_err(|e| (p, e))?;
-        }
-        Ok(format!("{rel}\t{}\t{}\n", fp.0, fp.1))
-    };
-    let mut lines: Vec<String> = outputs
-        .par_iter()
-        .map(|o| write(&o.path, &o.bytes))
-        .collect::<Result<_, _>>()?;
-    let copied: Vec<String> = copies
-        .par_iter()
-        .map(|c| {
-            let src = fs::read(&c.source).map_err(|e| (c.source.clone(), e))?;
-            write(&c.dest, &src)
-        })
-        .collect::<Result<_, _>>()?;
-    lines.extend(copied);
-    lines.sort();
-    Ok(lines.concat())
-}
-
 /// True when the file at `p` already holds `bytes`.
 fn same_bytes(p: &Path, bytes: &[u8]) -> bool {
     match fs::metadata(p) {
@@ -168,38 +280,57 @@ fn same_bytes(p: &Path, bytes: &[u8]) -> bool {
     }
 }
 
-/// Removes files and folders of `root` that are not wanted any more.
-fn remove_stale(
-    root: &Path,
-    wanted: &HashSet<&str>,
-    dirs: &BTreeSet<&str>,
-) -> Result<(), (PathBuf, io::Error)> {
-    let mut empty_candidates = Vec::new();
+/// Removes the files of `root` that are not wanted any more, and the
+/// folders left empty.
+fn remove_stale(root: &Path, wanted: &HashSet<&str>) -> Result<(), (PathBuf, io::Error)> {
+    let mut dirs = Vec::new();
     for entry in walkdir::WalkDir::new(root)
         .min_depth(1)
         .contents_first(true)
     {
         let entry = entry.map_err(|e| (root.to_path_buf(), io::Error::other(e.to_string())))?;
+        if entry.file_type().is_dir() {
+            dirs.push(entry.into_path());
+            continue;
+        }
         let rel = entry
             .path()
             .strip_prefix(root)
             .unwrap_or(entry.path())
             .to_string_lossy()
             .replace('\\', "/");
-        let ft = entry.file_type();
-        if ft.is_dir() {
-            if !dirs.contains(rel.as_str()) {
-                empty_candidates.push(entry.into_path());
-            }
-        } else if !wanted.contains(rel.as_str()) {
+        if !wanted.contains(rel.as_str()) {
             fs::remove_file(entry.path()).map_err(|e| (entry.path().to_path_buf(), e))?;
         }
     }
+    let kept = folders_of(wanted.iter().copied());
     // Contents come first, so children are removed before their parents.
-    for d in empty_candidates {
-        fs::remove_dir(&d).map_err(|e| (d, e))?;
+    for d in dirs {
+        let rel = d
+            .strip_prefix(root)
+            .unwrap_or(&d)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !kept.contains(rel.as_str()) {
+            fs::remove_dir(&d).map_err(|e| (d, e))?;
+        }
     }
     Ok(())
+}
+
+/// Every folder holding one of `files` (relative paths), at any depth.
+fn folders_of<'a>(files: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
+    let mut dirs = HashSet::new();
+    for p in files {
+        let mut d = p;
+        while let Some((parent, _)) = d.rsplit_once('/') {
+            if !dirs.insert(parent) {
+                break;
+            }
+            d = parent;
+        }
+    }
+    dirs
 }
 
 /// Puts `staging` in place of `target`; the previous site becomes `spare`.
@@ -219,6 +350,7 @@ fn swap(staging: &Path, target: &Path, spare: &Path) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::collections::BTreeSet;
 
     fn tree(root: &Path) -> Vec<(String, String)> {
         let mut v: Vec<_> = walkdir::WalkDir::new(root)
@@ -307,5 +439,69 @@ mod tests {
             .unwrap();
         assert_eq!(before, after, "an identical file keeps its inode and mtime");
         assert_eq!(fs::read_to_string(target.join("b.html")).unwrap(), "v2");
+    }
+
+    #[test]
+    fn a_file_and_a_folder_may_trade_places() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let out = |p: &str, s: &str| Output::text(p, s.to_string());
+        let first = [out("a", "file"), out("b/index.html", "dir")];
+        let second = [out("a/index.html", "now a folder"), out("b", "now a file")];
+        for _ in 0..2 {
+            // Twice each, so the spare of the build before last (which holds
+            // the other shape) is the staging tree.
+            publish(&target, &first, &[]).unwrap();
+            assert_eq!(
+                tree(&target),
+                vec![
+                    ("a".into(), "file".into()),
+                    ("b/index.html".into(), "dir".into())
+                ]
+            );
+            publish(&target, &second, &[]).unwrap();
+            assert_eq!(
+                tree(&target),
+                vec![
+                    ("a/index.html".into(), "now a folder".into()),
+                    ("b".into(), "now a file".into())
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_site_as_it_was() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let out = |p: &str, s: &str| Output::text(p, s.to_string());
+        publish(&target, &[out("index.html", "v1")], &[]).unwrap();
+        publish(&target, &[out("index.html", "v2")], &[]).unwrap();
+        let staging = Staging::open(&target).unwrap();
+        staging.put(out("index.html", "broken"));
+        staging.put(out("half/written.html", "x"));
+        staging.abandon();
+        assert_eq!(tree(&target), vec![("index.html".into(), "v2".into())]);
+        // The next build starts from the abandoned tree without its
+        // fingerprints, and still ends exact.
+        publish(&target, &[out("index.html", "v3")], &[]).unwrap();
+        assert_eq!(tree(&target), vec![("index.html".into(), "v3".into())]);
+        publish(&target, &[out("index.html", "v4")], &[]).unwrap();
+        assert_eq!(tree(&target), vec![("index.html".into(), "v4".into())]);
+    }
+
+    #[test]
+    fn a_write_error_is_reported_and_the_site_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let out = |p: &str, s: &str| Output::text(p, s.to_string());
+        publish(&target, &[out("index.html", "v1")], &[]).unwrap();
+        let missing = Copy {
+            source: tmp.path().join("nowhere.pdf"),
+            dest: "doc.pdf".into(),
+        };
+        let err = publish(&target, &[out("index.html", "v2")], &[missing]).unwrap_err();
+        assert!(err.message.contains("impossible"), "{}", err.message);
+        assert_eq!(tree(&target), vec![("index.html".into(), "v1".into())]);
     }
 }

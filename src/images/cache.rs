@@ -24,6 +24,15 @@ pub fn key(bytes: &[u8]) -> String {
     h.finalize().to_hex()[..32].to_string()
 }
 
+/// [`key`] of the file at `path`, read in pieces (never whole in memory).
+pub fn key_of_file(path: &Path) -> std::io::Result<String> {
+    let mut h = blake3::Hasher::new();
+    h.update(PIPELINE_VERSION.as_bytes());
+    h.update(&[0]);
+    h.update_reader(fs::File::open(path)?)?;
+    Ok(h.finalize().to_hex()[..32].to_string())
+}
+
 /// The folder of the cache of the site at `root`.
 pub fn dir(root: &Path) -> PathBuf {
     root.join(".cufpress-cache").join("images")
@@ -105,6 +114,17 @@ fn put(entry: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_hashed_in_pieces_has_the_key_of_its_bytes() {
+        let tmp = tempfile::tempdir().unwrap();
+        // Larger than any read buffer, and not a multiple of one.
+        let bytes: Vec<u8> = (0..300_001u32).map(|i| (i * 7 % 251) as u8).collect();
+        let p = tmp.path().join("photo.jpg");
+        fs::write(&p, &bytes).unwrap();
+        assert_eq!(key_of_file(&p).unwrap(), key(&bytes));
+        assert!(key_of_file(&tmp.path().join("absent.jpg")).is_err());
+    }
 
     #[test]
     fn entries_round_trip_and_keys_follow_content() {

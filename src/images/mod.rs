@@ -157,6 +157,10 @@ pub struct Cache {
     pub dir: std::path::PathBuf,
     /// False for runs that must not write to disk.
     pub writable: bool,
+    /// The site's folder, when the sources of images were left unread
+    /// (empty bytes, see [`crate::load::read_content_except`]): they are
+    /// then hashed from disk, and read whole only when not in the cache.
+    pub sources: Option<std::path::PathBuf>,
 }
 
 /// Makes every image of `plan` from the sources in `files`, through the
@@ -172,7 +176,14 @@ pub fn process(plan: &Plan, files: &[SourceFile], cache_dir: Option<&Cache>) -> 
         .par_iter()
         .filter_map(|n| {
             let bytes = by_path.get(n.source.as_str())?;
-            Some((n, bytes.len(), make(bytes, cache_dir)))
+            let on_disk = cache_dir.and_then(|c| c.sources.as_ref());
+            Some(match on_disk {
+                Some(root) if bytes.is_empty() => {
+                    let (size, made) = make_from_disk(&root.join(&n.source), cache_dir);
+                    (n, size, made)
+                }
+                _ => (n, bytes.len(), make(bytes, cache_dir)),
+            })
         })
         .collect();
     let mut p = Processed::default();
@@ -214,6 +225,23 @@ fn make(bytes: &[u8], cache_dir: Option<&Cache>) -> Made {
         let _ = cache::write(dir, &key, &d);
     }
     Ok((key, d, false))
+}
+
+/// [`make`] for a source left on disk: hashed while read in small pieces,
+/// and read whole only to be encoded. Returns its size too.
+fn make_from_disk(path: &std::path::Path, cache_dir: Option<&Cache>) -> (usize, Made) {
+    let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
+    let hit = cache_dir.and_then(|c| {
+        let key = cache::key_of_file(path).ok()?;
+        let d = cache::read(&c.dir, &key)?;
+        Some((key, d, true))
+    });
+    if let Some(hit) = hit {
+        return (size, Ok(hit));
+    }
+    // Unreadable files are reported by the codec as empty ones.
+    let bytes = std::fs::read(path).unwrap_or_default();
+    (bytes.len(), make(&bytes, cache_dir))
 }
 
 /// Adds the files of `d` to `p` and its set to the catalog. Names carry

@@ -8,7 +8,6 @@ use std::cell::Cell;
 
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
-use rayon::prelude::*;
 
 use crate::images::{Catalog, ImageSet};
 use crate::postprocess::decode_entities;
@@ -33,30 +32,28 @@ fn lookup<'c>(catalog: &'c Catalog, url: &str, base_path: &str) -> Option<(&'c I
     Some((set, original))
 }
 
-/// Rewrites the web pages and feeds of `outputs` in place (not the e-mail,
-/// which its renderer already wrote with [`email`]).
-pub fn web_outputs(outputs: &mut [Output], catalog: &Catalog, base_path: &str) {
+/// Rewrites a web page or feed in place (not the e-mail, which its
+/// renderer already wrote with [`email`]).
+pub fn web_output(o: &mut Output, catalog: &Catalog, base_path: &str) {
     if catalog.is_empty() {
         return;
     }
-    outputs.par_iter_mut().for_each(|o| {
-        let is_html = o.path.ends_with(".html") && !o.path.ends_with("email.html");
-        let is_feed = o.path.ends_with(".xml");
-        if !(is_html || is_feed) || !mentions_image(&o.bytes) {
-            return;
-        }
-        let Ok(text) = std::str::from_utf8(&o.bytes) else {
-            return;
-        };
-        let new = if is_html {
-            web_page(text, catalog, base_path).ok()
-        } else {
-            Some(feed(text, catalog, base_path))
-        };
-        if let Some(new) = new {
-            o.bytes = new.into_bytes();
-        }
-    });
+    let is_html = o.path.ends_with(".html") && !o.path.ends_with("email.html");
+    let is_feed = o.path.ends_with(".xml");
+    if !(is_html || is_feed) || !mentions_image(&o.bytes) {
+        return;
+    }
+    let Ok(text) = std::str::from_utf8(&o.bytes) else {
+        return;
+    };
+    let new = if is_html {
+        web_page(text, catalog, base_path).ok()
+    } else {
+        Some(feed(text, catalog, base_path))
+    };
+    if let Some(new) = new {
+        o.bytes = new.into_bytes();
+    }
 }
 
 fn mentions_image(bytes: &[u8]) -> bool {

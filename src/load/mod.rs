@@ -38,6 +38,16 @@ pub struct LoadOptions {
 
 /// Reads every file under `root/content` (the only I/O of this stage).
 pub fn read_content(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
+    read_content_except(root, |_| false)
+}
+
+/// [`read_content`], leaving the bytes of the files `later` selects empty:
+/// a later step reads them from disk when it needs them (the image step,
+/// so that megabytes of photos are not all held in memory at once).
+pub fn read_content_except(
+    root: &Path,
+    later: impl Fn(&str) -> bool + Sync,
+) -> Result<Vec<SourceFile>, Diagnostic> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Diagnostic::error(
@@ -69,7 +79,12 @@ pub fn read_content(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            std::fs::read(p)
+            let bytes = if later(&rel) {
+                std::fs::metadata(p).map(|_| Vec::new())
+            } else {
+                std::fs::read(p)
+            };
+            bytes
                 .map(|bytes| SourceFile {
                     path: rel.clone(),
                     bytes,

@@ -18,7 +18,7 @@ use crate::model::{EventFormat, EventFront, Letter, Page, When};
 use crate::render::ics::{self, IcsEvent};
 use crate::render::views::{plain_excerpt, theme_labels};
 use crate::render::web::{meta, page};
-use crate::render::{Output, RenderContext, Renderer, par_pages};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink, par_pages};
 use crate::urls;
 
 /// Renders the agenda pages and the calendar feeds.
@@ -34,30 +34,32 @@ impl Renderer for AgendaRenderer {
         &["lettres/", "repertoire/"]
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
         let all = dated_events(ctx);
-        let mut out = Vec::new();
         let mut errs = Vec::new();
         let mut take = |r: Result<Output, Diagnostic>| match r {
-            Ok(o) => out.push(o),
+            Ok(o) => out.put(o),
             Err(e) => errs.push(e),
         };
         take(index_page(ctx, &all));
         for year in archive_years(ctx, &all) {
             take(year_page(ctx, &all, year));
         }
-        match par_pages(&ctx.site.events, |e| event_page(ctx, e)) {
-            Ok(o) => out.extend(o),
-            Err(e) => errs.extend(e),
+        if let Err(e) = par_pages(&ctx.site.events, out, |e| event_page(ctx, e)) {
+            errs.extend(e);
         }
-        out.push(Output::text("agenda.ics", feed(ctx, &all, None)));
+        out.put(Output::text("agenda.ics", feed(ctx, &all, None)));
         for g in &ctx.site.groups {
-            out.push(Output::text(
+            out.put(Output::text(
                 format!("groupes/{}/agenda.ics", g.slug),
                 feed(ctx, &all, Some(&g.slug)),
             ));
         }
-        if errs.is_empty() { Ok(out) } else { Err(errs) }
+        if errs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(errs)
+        }
     }
 }
 

@@ -3,8 +3,7 @@
 
 use std::fmt::Write as _;
 
-use crate::diagnostics::Diagnostic;
-use crate::render::{Output, RenderContext, Renderer};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink};
 
 /// Renders `atom.xml` and `robots.txt` (`sitemap.xml` is made from all outputs).
 pub struct FeedsRenderer;
@@ -14,17 +13,16 @@ impl Renderer for FeedsRenderer {
         "feeds"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        Ok(vec![
-            Output::text("atom.xml", atom(ctx)),
-            Output::text(
-                "robots.txt",
-                format!(
-                    "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
-                    ctx.base_url
-                ),
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
+        out.put(Output::text("atom.xml", atom(ctx)));
+        out.put(Output::text(
+            "robots.txt",
+            format!(
+                "User-agent: *\nAllow: /\nSitemap: {}/sitemap.xml\n",
+                ctx.base_url
             ),
-        ])
+        ));
+        Ok(Vec::new())
     }
 }
 
@@ -102,12 +100,12 @@ fn absolutize(html: &str, ctx: &RenderContext<'_>) -> String {
 
 /// `sitemap.xml` from the list of generated pages: every `index.html`
 /// (the e-mail editions and the 404 page are not pages to index).
-pub fn sitemap(ctx: &RenderContext<'_>, outputs: &[Output]) -> Output {
+pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Output {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for o in outputs {
-        let Some(dir) = o.path.strip_suffix("index.html") else {
+    for path in paths {
+        let Some(dir) = path.strip_suffix("index.html") else {
             continue;
         };
         let _ = writeln!(

@@ -69,34 +69,87 @@ impl RenderContext<'_> {
     }
 }
 
-/// Outputs and warnings, or the errors that stopped a renderer.
-pub type Rendered = Result<(Vec<Output>, Vec<Diagnostic>), Vec<Diagnostic>>;
+/// Where rendered files go, one by one, as soon as each is made: a build
+/// streams them to disk (the site is never held in memory whole), `check`
+/// only scans them, tests and `serve` keep them ([`Collect`]).
+pub trait Sink: Sync {
+    /// Takes one generated file.
+    fn put(&self, output: Output);
+}
+
+/// A sink that keeps every file in memory.
+#[derive(Debug, Default)]
+pub struct Collect(std::sync::Mutex<Vec<Output>>);
+
+impl Collect {
+    /// The files received, sorted by path.
+    pub fn into_sorted(self) -> Vec<Output> {
+        let mut v = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        v.par_sort_by(|a, b| a.path.cmp(&b.path));
+        v
+    }
+}
+
+impl Sink for Collect {
+    fn put(&self, output: Output) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(output);
+    }
+}
+
+/// A sink that drops every file (`check`).
+#[derive(Debug, Default)]
+pub struct Discard;
+
+impl Sink for Discard {
+    fn put(&self, _output: Output) {}
+}
+
+/// A sink that records the paths it sees and passes every file on.
+struct Paths<'a> {
+    inner: &'a dyn Sink,
+    seen: std::sync::Mutex<Vec<String>>,
+}
+
+impl Sink for Paths<'_> {
+    fn put(&self, output: Output) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(output.path.clone());
+        self.inner.put(output);
+    }
+}
+
+/// The warnings of a renderer that finished, or the errors that stopped it.
+pub type Rendered = Result<Vec<Diagnostic>, Vec<Diagnostic>>;
 
 /// A kind of output (web edition, e-mail edition, feeds, …).
 pub trait Renderer: Sync {
     /// Short name, for diagnostics and benchmarks.
     fn name(&self) -> &'static str;
-    /// Every file of this kind of output.
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>>;
-    /// Every file plus the warnings it raises (the build goes on).
-    fn render_with_warnings(&self, ctx: &RenderContext<'_>) -> Rendered {
-        self.render(ctx).map(|o| (o, Vec::new()))
-    }
+    /// Puts every file of this kind of output into `out`; returns the
+    /// warnings raised (the build goes on) or the errors.
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered;
     /// Content folders (`lettres/`, …) none of this renderer's pages read.
     fn ignores(&self) -> &'static [&'static str] {
         &[]
     }
-    /// Only the files `changes` can have changed, with their warnings; the
-    /// caller keeps the other files of the last render. `None`: this
-    /// renderer cannot tell, render everything. By default, nothing to redo
-    /// when every change lies in folders the renderer [ignores](Self::ignores).
+    /// Puts only the files `changes` can have changed into `out`, and
+    /// returns their warnings; the caller keeps the other files of the last
+    /// render. `None`: this renderer cannot tell, render everything. By
+    /// default, nothing to redo when every change lies in folders the
+    /// renderer [ignores](Self::ignores).
     fn render_changed(
         &self,
         _ctx: &RenderContext<'_>,
         changes: &changes::ChangeSet,
+        _out: &dyn Sink,
     ) -> Option<Rendered> {
         let ignored = self.ignores();
-        (!ignored.is_empty() && changes.only_under(ignored)).then(|| Ok((Vec::new(), Vec::new())))
+        (!ignored.is_empty() && changes.only_under(ignored)).then(|| Ok(Vec::new()))
     }
 }
 
@@ -112,27 +165,28 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
     ]
 }
 
-/// Runs every renderer (in parallel) and returns the outputs sorted by
-/// path, with the renderers' warnings.
-pub fn render_all(ctx: &RenderContext<'_>) -> Rendered {
-    let results: Vec<_> = renderers()
+/// Runs every renderer (in parallel), streaming their files into `out`,
+/// then the sitemap; returns the renderers' warnings. Two files at the same
+/// path are an error.
+pub fn render_all(ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
+    let paths = Paths {
+        inner: out,
+        seen: Default::default(),
+    };
+    let results: Vec<Rendered> = renderers()
         .par_iter()
-        .map(|r| crate::timings::stage(r.name(), || r.render_with_warnings(ctx)))
+        .map(|r| crate::timings::stage(r.name(), || r.render(ctx, &paths)))
         .collect();
-    let mut outputs = Vec::new();
     let mut warnings = Vec::new();
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok((o, w)) => {
-                outputs.extend(o);
-                warnings.extend(w);
-            }
+            Ok(w) => warnings.extend(w),
             Err(e) => errors.extend(e),
         }
     }
     for s in &ctx.theme.statics {
-        outputs.push(Output {
+        paths.put(Output {
             path: s.path.clone(),
             bytes: s.bytes.clone(),
         });
@@ -140,16 +194,14 @@ pub fn render_all(ctx: &RenderContext<'_>) -> Rendered {
     if !errors.is_empty() {
         return Err(errors);
     }
-    outputs.par_sort_by(|a, b| a.path.cmp(&b.path));
-    let map = feeds::sitemap(ctx, &outputs);
-    let at = outputs.partition_point(|o| o.path < map.path);
-    outputs.insert(at, map);
-    let dups: Vec<Diagnostic> = outputs
+    let mut seen = paths.seen.into_inner().unwrap_or_else(|e| e.into_inner());
+    seen.par_sort_unstable();
+    let dups: Vec<Diagnostic> = seen
         .windows(2)
-        .filter(|w| w[0].path == w[1].path)
+        .filter(|w| w[0] == w[1])
         .map(|w| {
             Diagnostic::error(
-                format!("public/{}", w[0].path),
+                format!("public/{}", w[0]),
                 0,
                 0,
                 "deux pages seraient écrites au même endroit",
@@ -160,22 +212,25 @@ pub fn render_all(ctx: &RenderContext<'_>) -> Rendered {
     if !dups.is_empty() {
         return Err(dups);
     }
-    Ok((outputs, warnings))
+    out.put(feeds::sitemap(ctx, &seen));
+    Ok(warnings)
 }
 
-/// Renders many pages in parallel, collecting every failure.
+/// Renders many pages in parallel into `out`, collecting every failure.
 pub fn par_pages<T: Sync>(
     items: &[T],
+    out: &dyn Sink,
     f: impl Fn(&T) -> Result<Output, Diagnostic> + Sync + Send,
-) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    let results: Vec<Result<Output, Diagnostic>> = items.par_iter().map(f).collect();
-    let mut ok = Vec::with_capacity(results.len());
-    let mut errs = Vec::new();
-    for r in results {
-        match r {
-            Ok(o) => ok.push(o),
-            Err(e) => errs.push(e),
-        }
-    }
-    if errs.is_empty() { Ok(ok) } else { Err(errs) }
+) -> Result<(), Vec<Diagnostic>> {
+    let errs: Vec<Diagnostic> = items
+        .par_iter()
+        .filter_map(|item| match f(item) {
+            Ok(o) => {
+                out.put(o);
+                None
+            }
+            Err(e) => Some(e),
+        })
+        .collect();
+    if errs.is_empty() { Ok(()) } else { Err(errs) }
 }

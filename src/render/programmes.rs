@@ -14,7 +14,7 @@ use crate::model::{EventFront, Page, ProgrammeFront};
 use crate::render::agenda::{self, Dated, EventItem};
 use crate::render::views::plain_excerpt;
 use crate::render::web::{meta, page};
-use crate::render::{Output, RenderContext, Renderer, ics, par_pages};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink, ics, par_pages};
 
 /// Renders the programme pages and their feeds.
 pub struct ProgrammesRenderer;
@@ -29,25 +29,27 @@ impl Renderer for ProgrammesRenderer {
         &["lettres/", "repertoire/"]
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
         let all = agenda::dated_events(ctx);
-        let mut out = Vec::new();
         let mut errs = Vec::new();
         match index_page(ctx, &all) {
-            Ok(o) => out.push(o),
+            Ok(o) => out.put(o),
             Err(e) => errs.push(e),
         }
-        match par_pages(&ctx.site.programmes, |p| programme_page(ctx, &all, p)) {
-            Ok(o) => out.extend(o),
-            Err(e) => errs.extend(e),
+        if let Err(e) = par_pages(&ctx.site.programmes, out, |p| programme_page(ctx, &all, p)) {
+            errs.extend(e);
         }
         for p in &ctx.site.programmes {
-            out.push(Output::text(
+            out.put(Output::text(
                 format!("programmes/{}/agenda.ics", p.slug),
                 feed(ctx, &all, p),
             ));
         }
-        if errs.is_empty() { Ok(out) } else { Err(errs) }
+        if errs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(errs)
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use tera::Context;
 use crate::diagnostics::Diagnostic;
 use crate::model::Letter;
 use crate::render::views::*;
-use crate::render::{Output, RenderContext, Renderer, par_pages};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink, par_pages};
 
 /// Renders the HTML pages of the site.
 pub struct WebRenderer;
@@ -19,18 +19,20 @@ impl Renderer for WebRenderer {
         "web"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        let mut out = Vec::new();
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
         let mut errs = Vec::new();
-        let mut take = |r: Result<Vec<Output>, Vec<Diagnostic>>| match r {
-            Ok(o) => out.extend(o),
-            Err(e) => errs.extend(e),
+        for page in [home(ctx), archive(ctx), groups_index(ctx), not_found(ctx)] {
+            match page {
+                Ok(o) => out.put(o),
+                Err(e) => errs.push(e),
+            }
+        }
+        let mut take = |r: Result<(), Vec<Diagnostic>>| {
+            if let Err(e) = r {
+                errs.extend(e)
+            }
         };
-        take(single(ctx, home(ctx)));
-        take(single(ctx, archive(ctx)));
-        take(single(ctx, groups_index(ctx)));
-        take(single(ctx, not_found(ctx)));
-        take(par_pages(&ctx.site.letters, |l| letter_page(ctx, l)));
+        take(par_pages(&ctx.site.letters, out, |l| letter_page(ctx, l)));
         let articles: Vec<(usize, usize)> = ctx
             .site
             .letters
@@ -38,26 +40,26 @@ impl Renderer for WebRenderer {
             .enumerate()
             .flat_map(|(li, l)| (0..l.articles.len()).map(move |ai| (li, ai)))
             .collect();
-        take(par_pages(&articles, |&(li, ai)| article_page(ctx, li, ai)));
+        take(par_pages(&articles, out, |&(li, ai)| {
+            article_page(ctx, li, ai)
+        }));
         let groups: Vec<usize> = (0..ctx.site.groups.len()).collect();
-        take(par_pages(&groups, |&gi| group_page(ctx, gi)));
-        if errs.is_empty() { Ok(out) } else { Err(errs) }
+        take(par_pages(&groups, out, |&gi| group_page(ctx, gi)));
+        if errs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(errs)
+        }
     }
 
     fn render_changed(
         &self,
         ctx: &RenderContext<'_>,
         changes: &crate::render::changes::ChangeSet,
-    ) -> Option<crate::render::Rendered> {
-        changed::render(ctx, changes).map(|r| r.map(|o| (o, Vec::new())))
+        out: &dyn Sink,
+    ) -> Option<Rendered> {
+        changed::render(ctx, changes, out).map(|r| r.map(|()| Vec::new()))
     }
-}
-
-fn single(
-    _ctx: &RenderContext<'_>,
-    r: Result<Output, Diagnostic>,
-) -> Result<Vec<Output>, Vec<Diagnostic>> {
-    r.map(|o| vec![o]).map_err(|e| vec![e])
 }
 
 /// Renders `template` into `path` (`lettres/2025-09/` → `lettres/2025-09/index.html`).

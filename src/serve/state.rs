@@ -334,12 +334,17 @@ impl Builder {
             .par_iter()
             .map(|r| {
                 let t0 = std::time::Instant::now();
-                let res = match (full, r.render_changed(ctx, &changes)) {
+                let mut out = render::Collect::default();
+                let complete = match (full, r.render_changed(ctx, &changes, &out)) {
                     (false, Some(res)) => (false, res),
-                    _ => (true, r.render_with_warnings(ctx)),
+                    _ => {
+                        out = render::Collect::default();
+                        (true, r.render(ctx, &out))
+                    }
                 };
                 timing(r.name(), t0);
-                res
+                let outputs = out.into_sorted();
+                (complete.0, complete.1.map(|w| (outputs, w)))
             })
             .collect();
         let mut errors = Vec::new();
@@ -425,16 +430,13 @@ impl Builder {
             }
         }
         if full || paths_moved {
-            let mut all: Vec<Output> = s
+            let mut all: Vec<String> = s
                 .outputs
                 .keys()
                 .filter(|p| p.as_str() != "sitemap.xml")
-                .map(|p| Output {
-                    path: p.clone(),
-                    bytes: Vec::new(),
-                })
+                .cloned()
                 .collect();
-            all.sort_by(|a, b| a.path.cmp(&b.path));
+            all.sort();
             let map = render::feeds::sitemap(ctx, &all);
             if s.outputs.get(&map.path).is_none_or(|o| **o != map.bytes) {
                 changed.push(map.path.clone());

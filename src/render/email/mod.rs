@@ -19,7 +19,7 @@ use crate::model::{ArticleFront, Letter, Page, Social};
 use crate::postprocess;
 use crate::render::agenda;
 use crate::render::views::{plain_excerpt, tel_uri};
-use crate::render::{Output, RenderContext, Rendered, Renderer};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink};
 use crate::urls;
 
 /// Above this size (in bytes) the build warns: Gmail clips messages at
@@ -37,29 +37,25 @@ impl Renderer for EmailRenderer {
         "email"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
-        self.render_with_warnings(ctx).map(|(o, _)| o)
-    }
-
-    fn render_with_warnings(&self, ctx: &RenderContext<'_>) -> Rendered {
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
         let results: Vec<_> = ctx
             .site
             .letters
             .par_iter()
             .map(|l| render_letter(ctx, l))
             .collect();
-        let (mut outputs, mut warnings, mut errors) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut warnings, mut errors) = (Vec::new(), Vec::new());
         for r in results {
             match r {
                 Ok((o, w)) => {
-                    outputs.extend(o);
+                    o.into_iter().for_each(|o| out.put(o));
                     warnings.extend(w);
                 }
                 Err(e) => errors.push(e),
             }
         }
         if errors.is_empty() {
-            Ok((outputs, warnings))
+            Ok(warnings)
         } else {
             Err(errors)
         }
@@ -69,13 +65,13 @@ impl Renderer for EmailRenderer {
         &self,
         ctx: &RenderContext<'_>,
         changes: &crate::render::changes::ChangeSet,
+        out: &dyn Sink,
     ) -> Option<Rendered> {
         if changes.only_under(&["repertoire/"]) {
-            return Some(Ok((Vec::new(), Vec::new())));
+            return Some(Ok(Vec::new()));
         }
         // An edit inside one issue changes that issue's e-mail only.
         let ids = changes.letters_only()?;
-        let mut outputs = Vec::new();
         let mut warnings = Vec::new();
         for l in ctx
             .site
@@ -85,13 +81,13 @@ impl Renderer for EmailRenderer {
         {
             match render_letter(ctx, l) {
                 Ok((o, w)) => {
-                    outputs.extend(o);
+                    o.into_iter().for_each(|o| out.put(o));
                     warnings.extend(w);
                 }
                 Err(e) => return Some(Err(vec![e])),
             }
         }
-        Some(Ok((outputs, warnings)))
+        Some(Ok(warnings))
     }
 }
 

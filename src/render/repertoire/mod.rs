@@ -14,7 +14,7 @@ use crate::diagnostics::Diagnostic;
 use crate::model::Directory;
 use crate::render::views::{GroupRef, group_ref, plain_excerpt};
 use crate::render::web::{meta, page};
-use crate::render::{Output, RenderContext, Renderer, par_pages};
+use crate::render::{Output, RenderContext, Rendered, Renderer, Sink, par_pages};
 use crate::resolve::repertoire::{FRENCH_TYPES, KINDS, label_of};
 
 use search::fold;
@@ -28,35 +28,38 @@ impl Renderer for RepertoireRenderer {
         "repertoire"
     }
 
-    fn render(&self, ctx: &RenderContext<'_>) -> Result<Vec<Output>, Vec<Diagnostic>> {
+    fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
         // Rendered even with no directory: the navigation links /repertoire/.
         let dirs = &ctx.site.directories;
         let all = entries(dirs);
-        let mut out = Vec::new();
         let mut errs = Vec::new();
-        let mut take = |r: Result<Vec<Output>, Vec<Diagnostic>>| match r {
-            Ok(o) => out.extend(o),
-            Err(e) => errs.extend(e),
+        let mut take = |r: Result<(), Vec<Diagnostic>>| {
+            if let Err(e) = r {
+                errs.extend(e)
+            }
         };
-        take(index_page(ctx, &all).map(|o| vec![o]).map_err(|e| vec![e]));
+        let one = |r: Result<Output, Diagnostic>| r.map(|o| out.put(o)).map_err(|e| vec![e]);
+        take(one(index_page(ctx, &all)));
         take(crate::timings::stage("repertoire: collectivites", || {
-            authorities_page(ctx, &all)
-                .map(|o| vec![o])
-                .map_err(|e| vec![e])
+            one(authorities_page(ctx, &all))
         }));
         take(crate::timings::stage("repertoire: pays", || {
-            par_pages(dirs, |d| directory_page(ctx, d))
+            par_pages(dirs, out, |d| directory_page(ctx, d))
         }));
         take(crate::timings::stage("repertoire: fiches", || {
-            par_pages(&all, |e| partnership_page(ctx, *e))
+            par_pages(&all, out, |e| partnership_page(ctx, *e))
         }));
         if ctx.search_index {
             let json = crate::timings::stage("repertoire: index", || {
                 serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
             });
-            out.push(Output::text("repertoire/index.json", json));
+            out.put(Output::text("repertoire/index.json", json));
         }
-        if errs.is_empty() { Ok(out) } else { Err(errs) }
+        if errs.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(errs)
+        }
     }
 
     fn ignores(&self) -> &'static [&'static str] {

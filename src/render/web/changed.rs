@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use super::{archive, article_page, group_page, groups_index, home, letter_page, not_found};
 use crate::diagnostics::Diagnostic;
 use crate::render::changes::ChangeSet;
-use crate::render::{Output, RenderContext, par_pages};
+use crate::render::{Output, RenderContext, Sink, par_pages};
 
 /// One page of the web edition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -25,7 +25,8 @@ enum Target {
 pub(super) fn render(
     ctx: &RenderContext<'_>,
     changes: &ChangeSet,
-) -> Option<Result<Vec<Output>, Vec<Diagnostic>>> {
+    out: &dyn Sink,
+) -> Option<Result<(), Vec<Diagnostic>>> {
     let mut targets = BTreeSet::new();
     for f in &changes.files {
         if !add_targets(ctx, f, &mut targets) {
@@ -33,7 +34,7 @@ pub(super) fn render(
         }
     }
     let list: Vec<Target> = targets.into_iter().collect();
-    Some(par_pages(&list, |&t| render_target(ctx, t)))
+    Some(par_pages(&list, out, |&t| render_target(ctx, t)))
 }
 
 fn render_target(ctx: &RenderContext<'_>, t: Target) -> Result<Output, Diagnostic> {
