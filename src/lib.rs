@@ -281,8 +281,8 @@ pub fn generate_into(
     let finish = Finish {
         catalog: &index.images,
         base_path: &ctx.base_path,
-        scans: Default::default(),
-        paths: Default::default(),
+        links: Default::default(),
+        count: Default::default(),
         out,
     };
     processed.outputs.into_iter().for_each(|o| finish.put(o));
@@ -307,11 +307,9 @@ pub fn generate_into(
         templates: &templates,
         assets: &assets,
     };
-    let scans = finish.scans.into_inner().unwrap_or_else(|e| e.into_inner());
-    let paths = finish.paths.into_inner().unwrap_or_else(|e| e.into_inner());
-    let n_paths = paths.len();
+    let n_paths = finish.count.load(std::sync::atomic::Ordering::Relaxed);
     diags.extend(timings::stage("linkcheck", || {
-        linkcheck::check_scanned(scans, paths, &ctx.base_url, &sources)
+        finish.links.check(&ctx.base_url, &sources)
     }));
     let images = processed.stats;
     let streamed = Streamed {
@@ -327,22 +325,17 @@ pub fn generate_into(
 struct Finish<'a> {
     catalog: &'a images::Catalog,
     base_path: &'a str,
-    scans: std::sync::Mutex<Vec<(String, linkcheck::Scan)>>,
-    paths: std::sync::Mutex<std::collections::HashSet<String>>,
+    links: linkcheck::Collector,
+    count: std::sync::atomic::AtomicUsize,
     out: &'a dyn render::Sink,
 }
 
 impl render::Sink for Finish<'_> {
     fn put(&self, mut o: Output) {
         images::rewrite::web_output(&mut o, self.catalog, self.base_path);
-        if linkcheck::is_page(&o.path) {
-            let scan = linkcheck::scan(&o.bytes);
-            let mut scans = self.scans.lock().unwrap_or_else(|e| e.into_inner());
-            scans.push((o.path.clone(), scan));
-        }
-        let mut paths = self.paths.lock().unwrap_or_else(|e| e.into_inner());
-        paths.insert(o.path.clone());
-        drop(paths);
+        self.links.add(&o.path, &o.bytes);
+        self.count
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         self.out.put(o);
     }
 }

@@ -5,6 +5,7 @@
 //! it when it can be found there, else on the template, else on the page.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -48,17 +49,123 @@ pub struct LinkSources<'a> {
     pub assets: &'a [String],
 }
 
-/// The ids and links of one HTML page: all the check keeps of it, so pages
-/// can be scanned as they are made and dropped.
+/// The ids and links of one HTML page.
 #[derive(Debug, Default)]
-pub struct Scan {
+struct Scan {
     ids: HashSet<String>,
     links: Vec<String>,
 }
 
 /// Whether the check reads the file at `path` (HTML pages only).
-pub fn is_page(path: &str) -> bool {
+fn is_page(path: &str) -> bool {
     path.ends_with(".html") || path.ends_with(".htm")
+}
+
+/// What the check keeps of the site while its files stream by: every path,
+/// and each page's ids and links (links interned: most are the same few
+/// hundred navigation and template links on every page).
+#[derive(Debug, Default)]
+pub struct Collector(Mutex<Collected>);
+
+#[derive(Debug, Default)]
+struct Collected {
+    files: HashSet<String>,
+    pages: Vec<PageLinks>,
+    links: Vec<String>,
+    by_text: HashMap<String, u32>,
+}
+
+#[derive(Debug)]
+struct PageLinks {
+    path: String,
+    ids: HashSet<String>,
+    links: Vec<u32>,
+}
+
+impl Collector {
+    /// Notes one generated file (scanned when it is a page).
+    pub fn add(&self, path: &str, bytes: &[u8]) {
+        let scan = is_page(path).then(|| scan(bytes));
+        let mut c = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        c.files.insert(path.to_string());
+        let Some(scan) = scan else {
+            return;
+        };
+        let links = scan.links.into_iter().map(|l| c.intern(l)).collect();
+        c.pages.push(PageLinks {
+            path: path.to_string(),
+            ids: scan.ids,
+            links,
+        });
+    }
+
+    /// Checks every link noted; see [`check`].
+    pub fn check(self, base_url: &str, sources: &LinkSources<'_>) -> Vec<Diagnostic> {
+        let mut c = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        c.pages.par_sort_unstable_by(|a, b| a.path.cmp(&b.path));
+        c.files.extend(
+            sources
+                .assets
+                .iter()
+                .map(|a| urls::asset_url(a).trim_start_matches('/').to_string()),
+        );
+        let base_url = base_url.trim_end_matches('/').to_string();
+        let top = c
+            .files
+            .iter()
+            .map(|f| f.split('/').next().unwrap_or("").to_string())
+            .collect();
+        let site = SiteFiles {
+            top,
+            ids: c.pages.iter().map(|p| (p.path.as_str(), &p.ids)).collect(),
+            files: std::mem::take(&mut c.files),
+            base_path: urls::base_path(&base_url),
+            base_url,
+        };
+        // Links that mean the same on every page are resolved once.
+        let shared: Vec<Option<Option<Problem>>> = c
+            .links
+            .par_iter()
+            .map(|raw| (!depends_on_page(raw)).then(|| resolve_link(raw, "", &site)))
+            .collect();
+        let findings: Vec<(&str, &str, Problem)> = c
+            .pages
+            .par_iter()
+            .flat_map_iter(|page| {
+                let (site, shared, links) = (&site, &shared, &c.links);
+                page.links.iter().filter_map(move |&id| {
+                    let raw = links[id as usize].as_str();
+                    let problem = match &shared[id as usize] {
+                        Some(p) => p.clone(),
+                        None => resolve_link(raw, &page.path, site),
+                    };
+                    problem.map(|p| (page.path.as_str(), raw, p))
+                })
+            })
+            .collect();
+        report(&findings, &site, sources)
+    }
+}
+
+impl Collected {
+    fn intern(&mut self, link: String) -> u32 {
+        if let Some(&id) = self.by_text.get(&link) {
+            return id;
+        }
+        let id = self.links.len() as u32;
+        self.by_text.insert(link.clone(), id);
+        self.links.push(link);
+        id
+    }
+}
+
+/// Whether `raw` resolves differently from page to page: relative paths
+/// and bare `#fragments` do; root-relative and absolute URLs do not.
+fn depends_on_page(raw: &str) -> bool {
+    let raw = raw.trim();
+    let before_frag = raw.split('#').next().unwrap_or("");
+    let before_query = before_frag.split('?').next().unwrap_or("");
+    !(is_merge_tag(raw) || before_query.starts_with('/') || has_scheme(before_query))
 }
 
 /// What is wrong with one link.
@@ -85,51 +192,9 @@ struct SiteFiles<'a> {
 /// Checks every internal link of the HTML outputs; one diagnostic per broken
 /// link and place it was written (pages sharing a template link are grouped).
 pub fn check(outputs: &[Output], base_url: &str, sources: &LinkSources<'_>) -> Vec<Diagnostic> {
-    let pages: Vec<(String, Scan)> = outputs
-        .par_iter()
-        .filter(|o| is_page(&o.path))
-        .map(|o| (o.path.clone(), scan(&o.bytes)))
-        .collect();
-    let files = outputs.iter().map(|o| o.path.clone()).collect();
-    check_scanned(pages, files, base_url, sources)
-}
-
-/// [`check`] from the pages' scans and the paths of every generated file.
-pub fn check_scanned(
-    mut pages: Vec<(String, Scan)>,
-    mut files: HashSet<String>,
-    base_url: &str,
-    sources: &LinkSources<'_>,
-) -> Vec<Diagnostic> {
-    pages.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    files.extend(
-        sources
-            .assets
-            .iter()
-            .map(|a| urls::asset_url(a).trim_start_matches('/').to_string()),
-    );
-    let base_url = base_url.trim_end_matches('/').to_string();
-    let top = files
-        .iter()
-        .map(|f| f.split('/').next().unwrap_or("").to_string())
-        .collect();
-    let site = SiteFiles {
-        files,
-        top,
-        ids: pages.iter().map(|(p, s)| (p.as_str(), &s.ids)).collect(),
-        base_path: urls::base_path(&base_url),
-        base_url,
-    };
-    let findings: Vec<(&str, &str, Problem)> = pages
-        .par_iter()
-        .flat_map_iter(|(page, scan)| {
-            let site = &site;
-            scan.links.iter().filter_map(move |raw| {
-                resolve_link(raw, page, site).map(|p| (page.as_str(), raw.as_str(), p))
-            })
-        })
-        .collect();
-    report(&findings, &site, sources)
+    let c = Collector::default();
+    outputs.par_iter().for_each(|o| c.add(&o.path, &o.bytes));
+    c.check(base_url, sources)
 }
 
 /// Collects ids, `<a name>` and every `href`, `src` and `srcset` URL.
@@ -138,7 +203,7 @@ pub fn check_scanned(
 /// own output (text escaped, raw HTML sanitised), so tags, quoted attributes,
 /// comments and raw-text elements are all there is to know, and scanning
 /// 20,000 pages this way costs a fraction of a streaming rewriter.
-pub fn scan(html: &[u8]) -> Scan {
+fn scan(html: &[u8]) -> Scan {
     let mut s = Scan::default();
     let mut i = 0;
     while let Some(off) = memchr_byte(b'<', &html[i..]) {
@@ -730,6 +795,36 @@ mod tests {
             out("style.css", ""),
         ];
         assert_eq!(run(&outputs, &[], "https://site.org"), vec![]);
+    }
+
+    #[test]
+    fn shared_links_are_judged_once_relative_ones_per_page() {
+        // The same root-relative anchor link on two pages, and the same
+        // relative link that is fine on one page and broken on the other.
+        let outputs = [
+            out(
+                "a/index.html",
+                r##"<a href="/c/#absent">c</a><a href="x/">x</a><p id="p"></p><a href="#p">p</a>"##,
+            ),
+            out(
+                "b/index.html",
+                r##"<a href="/c/#absent">c</a><a href="x/">x</a><a href="#p">p</a>"##,
+            ),
+            out("a/x/index.html", ""),
+            out("c/index.html", "<h2 id=present></h2>"),
+        ];
+        let d = run(&outputs, &[], "https://site.org");
+        let text: Vec<String> = d.iter().map(|d| d.to_human()).collect();
+        let all = text.join("\n");
+        assert_eq!(d.len(), 3, "{all}");
+        let one = |needle: &str| {
+            let hits: Vec<&String> = text.iter().filter(|t| t.contains(needle)).collect();
+            assert_eq!(hits.len(), 1, "{needle}: {all}");
+            hits[0].clone()
+        };
+        assert!(one("« x/ »").contains("(page /b/)"), "{all}");
+        assert!(one("« #p »").contains("public/b/index.html"), "{all}");
+        assert!(one("#absent").contains("2 pages"), "{all}");
     }
 
     #[test]

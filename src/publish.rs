@@ -249,11 +249,11 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// A file's fingerprint: its length and a 64-bit hash of its bytes.
+/// A file's fingerprint: its length and its 64-bit XXH3 (a specified,
+/// stable hash, since fingerprints are kept on disk between builds, and
+/// about ten times faster than std's SipHash over the site's 200 MB).
 fn fingerprint(bytes: &[u8]) -> (u64, u64) {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    let h = BuildHasherDefault::<DefaultHasher>::default().hash_one(bytes);
-    (bytes.len() as u64, h)
+    (bytes.len() as u64, xxhash_rust::xxh3::xxh3_64(bytes))
 }
 
 /// `path\tlen\thash` lines, as written after a successful publish.
