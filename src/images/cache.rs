@@ -3,11 +3,15 @@
 //! decoded or encoded twice. Outside `public/`, safe to delete at any time.
 //!
 //! BLAKE3 is the key: a stable, specified hash (same digest on every
-//! machine and version of the crate), and fast enough (over 1 GB/s) that
-//! hashing multi-megabyte photos on every build costs about a millisecond.
+//! machine and version of the crate), and fast (over 1 GB/s). Still, 80
+//! issues of photos are hundreds of megabytes to read on every build, so
+//! [`KeyMemo`] remembers each source's key by size and time stamp.
 
+use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::images::codec::{Derived, Encoded, Format};
 
@@ -31,6 +35,79 @@ pub fn key_of_file(path: &Path) -> std::io::Result<String> {
     h.update(&[0]);
     h.update_reader(fs::File::open(path)?)?;
     Ok(h.finalize().to_hex()[..32].to_string())
+}
+
+/// Keys of source files already hashed, by path, size and modification
+/// time (as git's index does), so an unchanged photo is not even read.
+/// Kept in `sources.tsv` beside the entries.
+#[derive(Debug)]
+pub struct KeyMemo {
+    known: HashMap<String, (u64, u128, String)>,
+    used: Mutex<Vec<(String, u64, u128, String)>>,
+    started: u128,
+}
+
+/// A file's size and modification time in nanoseconds.
+fn stamp(path: &Path) -> std::io::Result<(u64, u128)> {
+    let m = fs::metadata(path)?;
+    let t = m.modified()?.duration_since(UNIX_EPOCH).unwrap_or_default();
+    Ok((m.len(), t.as_nanos()))
+}
+
+impl KeyMemo {
+    /// The memo kept in the cache folder `dir` (empty when there is none).
+    pub fn open(dir: &Path) -> KeyMemo {
+        let text = fs::read_to_string(dir.join("sources.tsv")).unwrap_or_default();
+        let known = text
+            .lines()
+            .filter_map(|l| {
+                let mut it = l.split('\t');
+                let (p, len, t, k) = (it.next()?, it.next()?, it.next()?, it.next()?);
+                Some((
+                    p.to_string(),
+                    (len.parse().ok()?, t.parse().ok()?, k.to_string()),
+                ))
+            })
+            .collect();
+        let started = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_nanos();
+        KeyMemo {
+            known,
+            used: Mutex::new(Vec::new()),
+            started,
+        }
+    }
+
+    /// [`key`] of the file at `path` (site-relative `rel`): from the memo
+    /// when its size and time stamp are unchanged, else hashed.
+    pub fn key(&self, rel: &str, path: &Path) -> std::io::Result<String> {
+        let (len, time) = stamp(path)?;
+        let key = match self.known.get(rel) {
+            Some((l, t, k)) if *l == len && *t == time => k.clone(),
+            _ => key_of_file(path)?,
+        };
+        // A file written in the last two seconds may be written again with
+        // the same time stamp: its key is not remembered (git's "racy" rule).
+        if self.started.saturating_sub(time) > 2_000_000_000 {
+            let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
+            used.push((rel.to_string(), len, time, key.clone()));
+        }
+        Ok(key)
+    }
+
+    /// Writes the keys used by this build (and only those) into `dir`.
+    pub fn save(self, dir: &Path) -> std::io::Result<()> {
+        let mut used = self.used.into_inner().unwrap_or_else(|e| e.into_inner());
+        used.sort();
+        let text: String = used
+            .iter()
+            .map(|(p, l, t, k)| format!("{p}\t{l}\t{t}\t{k}\n"))
+            .collect();
+        fs::create_dir_all(dir)?;
+        put(dir, "sources.tsv", text.as_bytes())
+    }
 }
 
 /// The folder of the cache of the site at `root`.
@@ -114,6 +191,42 @@ fn put(entry: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_memo_skips_unchanged_files_and_notices_changed_ones() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
+        let p = tmp.path().join("a.jpg");
+        fs::write(&p, b"first").unwrap();
+        // Old enough not to be "racy".
+        let old = SystemTime::now() - std::time::Duration::from_secs(60);
+        fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        let memo = KeyMemo::open(&dir);
+        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
+        memo.save(&dir).unwrap();
+        // Same size and time stamp: the memo is believed (the file is not read).
+        let memo = KeyMemo::open(&dir);
+        fs::write(&p, b"fiRst").unwrap();
+        fs::File::options()
+            .write(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
+        // A new time stamp: hashed again.
+        let memo = KeyMemo::open(&dir);
+        fs::write(&p, b"second").unwrap();
+        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"second"));
+        // Just written: not remembered.
+        memo.save(&dir).unwrap();
+        assert_eq!(fs::read_to_string(dir.join("sources.tsv")).unwrap(), "");
+    }
 
     #[test]
     fn a_file_hashed_in_pieces_has_the_key_of_its_bytes() {

@@ -171,21 +171,27 @@ pub fn process(plan: &Plan, files: &[SourceFile], cache_dir: Option<&Cache>) -> 
         .iter()
         .map(|f| (f.path.as_str(), f.bytes.as_slice()))
         .collect();
+    let on_disk = cache_dir.and_then(|c| Some((c, c.sources.as_ref()?)));
+    let memo = on_disk.map(|(c, _)| cache::KeyMemo::open(&c.dir));
     let results: Vec<(&Need, usize, Made)> = plan
         .needs
         .par_iter()
         .filter_map(|n| {
             let bytes = by_path.get(n.source.as_str())?;
-            let on_disk = cache_dir.and_then(|c| c.sources.as_ref());
-            Some(match on_disk {
-                Some(root) if bytes.is_empty() => {
-                    let (size, made) = make_from_disk(&root.join(&n.source), cache_dir);
+            Some(match (on_disk, &memo) {
+                (Some((c, root)), Some(memo)) if bytes.is_empty() => {
+                    let source = root.join(&n.source);
+                    let (size, made) = make_from_disk(&n.source, &source, memo, c);
                     (n, size, made)
                 }
                 _ => (n, bytes.len(), make(bytes, cache_dir)),
             })
         })
         .collect();
+    if let (Some((c, _)), Some(memo)) = (on_disk.filter(|(c, _)| c.writable), memo) {
+        // Without it, the next build only hashes every source again.
+        let _ = memo.save(&c.dir);
+    }
     let mut p = Processed::default();
     for (need, size, result) in results {
         p.stats.sources += 1;
@@ -227,12 +233,17 @@ fn make(bytes: &[u8], cache_dir: Option<&Cache>) -> Made {
     Ok((key, d, false))
 }
 
-/// [`make`] for a source left on disk: hashed while read in small pieces,
-/// and read whole only to be encoded. Returns its size too.
-fn make_from_disk(path: &std::path::Path, cache_dir: Option<&Cache>) -> (usize, Made) {
+/// [`make`] for a source left on disk: its key from the memo or hashed
+/// while read in small pieces, and read whole only to be encoded. Returns
+/// its size too.
+fn make_from_disk(
+    rel: &str,
+    path: &std::path::Path,
+    memo: &cache::KeyMemo,
+    c: &Cache,
+) -> (usize, Made) {
     let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
-    let hit = cache_dir.and_then(|c| {
-        let key = cache::key_of_file(path).ok()?;
+    let hit = memo.key(rel, path).ok().and_then(|key| {
         let d = cache::read(&c.dir, &key)?;
         Some((key, d, true))
     });
@@ -241,7 +252,7 @@ fn make_from_disk(path: &std::path::Path, cache_dir: Option<&Cache>) -> (usize, 
     }
     // Unreadable files are reported by the codec as empty ones.
     let bytes = std::fs::read(path).unwrap_or_default();
-    (bytes.len(), make(&bytes, cache_dir))
+    (bytes.len(), make(&bytes, Some(c)))
 }
 
 /// Adds the files of `d` to `p` and its set to the catalog. Names carry
