@@ -254,6 +254,34 @@ pub fn add_query(url: &str, params: &[(String, String)]) -> String {
     out
 }
 
+/// Tera's HTML escaping (`&`, `<`, `>`, `"`, `'` → `&amp;`, `&lt;`, `&gt;`,
+/// `&quot;`, `&#39;`), byte for byte the same output as Tera's own, but
+/// writing unescaped runs in one call instead of one call per byte (Tera's
+/// default was about a tenth of the build's instructions).
+pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let bytes = input.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity: &[u8] = match b {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
+            _ => continue,
+        };
+        if start < i {
+            out.write_all(&bytes[start..i])?;
+        }
+        out.write_all(entity)?;
+        start = i + 1;
+    }
+    if start < bytes.len() {
+        out.write_all(&bytes[start..])?;
+    }
+    Ok(())
+}
+
 /// Decodes the few entities an attribute value may hold.
 pub fn decode_entities(s: &str) -> Cow<'_, str> {
     if !s.contains('&') {
@@ -334,6 +362,15 @@ pub fn finish_email(html: &str, keep_prefix: &str) -> Result<String, String> {
 
 /// Removes C1 control characters (U+0080–U+009F) and byte-order marks.
 pub fn strip_control(s: &str) -> String {
+    // U+0080–U+009F are C2 80–C2 9F in UTF-8, U+FEFF is EF BB BF.
+    let b = s.as_bytes();
+    let clean = !memchr::memchr2_iter(0xC2, 0xEF, b).any(|i| match b[i] {
+        0xC2 => b.get(i + 1).is_some_and(|n| (0x80..=0x9F).contains(n)),
+        _ => b.get(i + 1..i + 3) == Some(&[0xBB, 0xBF][..]),
+    });
+    if clean {
+        return s.to_string();
+    }
     s.chars()
         .filter(|&c| !('\u{80}'..='\u{9f}').contains(&c) && c != '\u{feff}')
         .collect()
@@ -415,6 +452,23 @@ mod tests {
             "<h4>a</h4><p>x</p><h5>b</h5>"
         );
         assert_eq!(shift_headings("<p>x</p>", 4).unwrap(), "<p>x</p>");
+    }
+
+    #[test]
+    fn escaping_matches_tera_byte_for_byte() {
+        for s in [
+            "",
+            "abc",
+            "<a href=\"x\">l'été & co</a>",
+            "&&",
+            "é'\"",
+            "x>",
+        ] {
+            let (mut ours, mut tera) = (Vec::new(), Vec::new());
+            escape_html(s, &mut ours).unwrap();
+            tera::escape_html(s, &mut tera).unwrap();
+            assert_eq!(ours, tera, "{s}");
+        }
     }
 
     #[test]

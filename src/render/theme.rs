@@ -108,6 +108,7 @@ fn read_dir_files(dir: &Path, name: &str) -> Result<Vec<ThemeFile>, Diagnostic> 
 pub fn compile(files: Vec<ThemeFile>, origin: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".htm"]);
+    tera.set_escape_fn(crate::postprocess::escape_html);
     let mut statics = Vec::new();
     let mut templates = Vec::new();
     let mut errors = Vec::new();

@@ -265,10 +265,9 @@ fn directory_page(ctx: &RenderContext<'_>, d: &Directory) -> Result<Output, Diag
 fn partnership_page(ctx: &RenderContext<'_>, e: Entry<'_>) -> Result<Output, Diagnostic> {
     let view = PartnershipView::new(ctx, e);
     let path = e.path();
-    let description = if view.summary.is_empty() {
-        format!("Partenariat entre {}.", view.title)
-    } else {
-        view.summary.clone()
+    let description = match view.summary.as_deref() {
+        Some(s) if !s.is_empty() => s.to_string(),
+        _ => format!("Partenariat entre {}.", view.title),
     };
     let m = meta(ctx, view.title.clone(), description, &path, "repertoire");
     page(ctx, "partenariat.html", &path[1..], m, |c| {
