@@ -227,23 +227,45 @@ fn scan(html: &[u8]) -> Scan {
         if name_len == 0 {
             continue;
         }
-        let name = rest[..name_len].to_ascii_lowercase();
+        let name = &rest[..name_len];
         i += name_len;
-        i += attributes(&html[i..], &name, &mut s);
-        if matches!(
-            name.as_slice(),
-            b"script" | b"style" | b"textarea" | b"title"
-        ) {
+        i += attributes(&html[i..], name.eq_ignore_ascii_case(b"a"), &mut s);
+        let raw_text = [&b"script"[..], b"style", b"textarea", b"title"]
+            .into_iter()
+            .find(|t| name.eq_ignore_ascii_case(t));
+        if let Some(raw_text) = raw_text {
             let mut close = b"</".to_vec();
-            close.extend_from_slice(&name);
+            close.extend_from_slice(raw_text);
             i += find_ci(&html[i..], &close).unwrap_or(html.len() - i);
         }
     }
     s
 }
 
-/// Reads the attributes of a start tag up to its `>`; returns bytes consumed.
-fn attributes(tag: &[u8], name: &[u8], s: &mut Scan) -> usize {
+/// The attributes whose values the check reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wanted {
+    Id,
+    Name,
+    Link,
+    Srcset,
+}
+
+fn wanted(attr: &[u8], is_a: bool) -> Option<Wanted> {
+    let eq = |n: &[u8]| attr.eq_ignore_ascii_case(n);
+    match attr.len() {
+        2 if eq(b"id") => Some(Wanted::Id),
+        4 if is_a && eq(b"name") => Some(Wanted::Name),
+        4 if eq(b"href") => Some(Wanted::Link),
+        3 if eq(b"src") => Some(Wanted::Link),
+        6 if eq(b"srcset") => Some(Wanted::Srcset),
+        _ => None,
+    }
+}
+
+/// Reads the attributes of a start tag up to its `>`; returns bytes
+/// consumed. Only the values of the attributes the check reads are decoded.
+fn attributes(tag: &[u8], is_a: bool, s: &mut Scan) -> usize {
     let mut i = 0;
     loop {
         while i < tag.len() && (tag[i].is_ascii_whitespace() || tag[i] == b'/') {
@@ -257,7 +279,7 @@ fn attributes(tag: &[u8], name: &[u8], s: &mut Scan) -> usize {
         {
             i += 1;
         }
-        let attr = tag[start..i].to_ascii_lowercase();
+        let attr = &tag[start..i];
         if i >= tag.len() || tag[i] != b'=' {
             continue;
         }
@@ -276,22 +298,21 @@ fn attributes(tag: &[u8], name: &[u8], s: &mut Scan) -> usize {
             }
         };
         i = (i + used).min(tag.len());
+        let Some(kind) = wanted(attr, is_a) else {
+            continue;
+        };
         let value = decode_entities(&String::from_utf8_lossy(value));
-        match attr.as_slice() {
-            b"id" => {
+        match kind {
+            Wanted::Id | Wanted::Name => {
                 s.ids.insert(value);
             }
-            b"name" if name == b"a" => {
-                s.ids.insert(value);
-            }
-            b"href" | b"src" => s.links.push(value),
-            b"srcset" => s.links.extend(
+            Wanted::Link => s.links.push(value),
+            Wanted::Srcset => s.links.extend(
                 value
                     .split(',')
                     .filter_map(|c| c.split_whitespace().next())
                     .map(str::to_string),
             ),
-            _ => {}
         }
     }
 }
