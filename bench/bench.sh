@@ -53,6 +53,14 @@ corpus "$WORK/corpus-1" 1
 echo "content files in the 1× corpus: $(find "$WORK/corpus-1/content" -name '*.md' | wc -l)" >&2
 rm -rf "$WORK/out-corpus"* "$WORK/.out-corpus"*
 measure "corpus 1× (first build)" "$WORK/corpus-1" --sans-recherche
+# The file system's floor for a first build: copying the same tree.
+out1="$WORK/out-$(echo "$WORK/corpus-1" | md5sum | cut -c1-8)"
+rm -rf "$WORK/floor"
+/usr/bin/time -f '%e %U %S' -o "$WORK/time.txt" cp -r "$out1" "$WORK/floor"
+read -r fw fu fs < "$WORK/time.txt"
+awk -v w="$fw" -v u="$fu" -v s="$fs" 'BEGIN {
+  printf "| %-28s | %7.2f s | %7.2f s |          |        |           |\n", "cp -r of that output", w, u + s }'
+rm -rf "$WORK/floor"
 measure "corpus 1× (second build)" "$WORK/corpus-1" --sans-recherche
 measure "corpus 1× (no-op rebuild)" "$WORK/corpus-1" --sans-recherche
 measure "corpus 1× (with search index)" "$WORK/corpus-1"
@@ -68,3 +76,7 @@ if [ -z "${QUICK:-}" ]; then
     measure "corpus ${f}× (no-op rebuild)" "$WORK/corpus-$f" --sans-recherche
   done
 fi
+echo
+echo "E-mail edition of one issue (corpus 1×, $(ls "$WORK/corpus-1/content/lettres" | wc -l) issues rendered in parallel):"
+CUFPRESS_TIMINGS=1 "$BIN" check --root "$WORK/corpus-1" --today "$TODAY" --sans-recherche 2>&1 >/dev/null \
+  | grep 'email: un numéro' | sed 's/^\[temps\] */  /'

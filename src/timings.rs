@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-fn enabled() -> bool {
+/// Whether `CUFPRESS_TIMINGS` is set.
+pub fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
     *ON.get_or_init(|| std::env::var_os("CUFPRESS_TIMINGS").is_some_and(|v| v != "0"))
 }
@@ -21,4 +22,26 @@ pub fn stage<T>(name: &str, f: impl FnOnce() -> T) -> T {
         start.elapsed().as_secs_f64() * 1000.0
     );
     out
+}
+
+/// Runs `f` and returns its result with its duration in milliseconds.
+pub fn timed<R>(f: impl FnOnce() -> R) -> (R, f64) {
+    let start = Instant::now();
+    let out = f();
+    (out, start.elapsed().as_secs_f64() * 1000.0)
+}
+
+/// Prints the median and slowest of `millis` (durations of one item, see
+/// [`timed`]) when timings are enabled.
+pub fn summary(name: &str, millis: &mut [f64]) {
+    if !enabled() || millis.is_empty() {
+        return;
+    }
+    millis.sort_by(f64::total_cmp);
+    eprintln!(
+        "[temps] {name:<24} {:>8.1} ms médiane, {:.1} ms au plus ({} fois)",
+        millis[millis.len() / 2],
+        millis[millis.len() - 1],
+        millis.len()
+    );
 }

@@ -42,10 +42,12 @@ impl Renderer for EmailRenderer {
             .site
             .letters
             .par_iter()
-            .map(|l| render_letter(ctx, l))
+            .map(|l| crate::timings::timed(|| render_letter(ctx, l)))
             .collect();
+        let mut millis: Vec<f64> = results.iter().map(|(_, t)| *t).collect();
+        crate::timings::summary("email: un numéro", &mut millis);
         let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-        for r in results {
+        for (r, _) in results {
             match r {
                 Ok((o, w)) => {
                     o.into_iter().for_each(|o| out.put(o));
