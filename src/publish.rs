@@ -60,6 +60,8 @@ pub struct Staging {
     /// What the staging tree held when opened, if known: files whose
     /// fingerprint matches are neither read nor written.
     known: HashMap<String, (u64, u64)>,
+    /// The tree started empty: nothing to compare with.
+    empty: bool,
     /// Folders known to exist.
     dirs: Mutex<HashSet<String>>,
     /// `path\tlen\thash` of every file put.
@@ -90,10 +92,11 @@ impl Staging {
         }
         let known = read_manifest(&manifest_of_spare);
         let _ = fs::remove_file(&manifest_of_spare);
-        if spare.is_dir() {
-            fs::rename(&spare, &root).map_err(|e| fail("préparation", &spare, e))?;
-        } else {
+        let empty = !spare.is_dir();
+        if empty {
             fs::create_dir(&root).map_err(|e| fail("création du dossier", &root, e))?;
+        } else {
+            fs::rename(&spare, &root).map_err(|e| fail("préparation", &spare, e))?;
         }
         Ok(Staging {
             target: target.to_path_buf(),
@@ -102,6 +105,7 @@ impl Staging {
             manifest_of_target,
             manifest_of_spare,
             known,
+            empty,
             dirs: Mutex::new(HashSet::new()),
             lines: Mutex::new(Vec::new()),
             error: Mutex::new(None),
@@ -127,6 +131,7 @@ impl Staging {
     ) -> Result<(), (PathBuf, io::Error)> {
         let p = self.root.join(rel);
         let unchanged = match self.known.get(rel) {
+            _ if self.empty => false,
             Some(k) => *k == fp && p.is_file(),
             None => same_bytes(&p, bytes),
         };
