@@ -1,6 +1,7 @@
 //! The key schema of front matter: which keys each kind of file may use, and
 //! the check that reports every unknown key (with the closest valid one).
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use serde_yaml_ng::Value;
@@ -25,7 +26,9 @@ pub enum Shape {
 
 /// Lines of the YAML text, to locate keys for diagnostics.
 pub struct KeyLocator<'a> {
-    lines: Vec<&'a str>,
+    yaml: &'a str,
+    /// The lines, split when a key must be located (after a mistake).
+    lines: OnceCell<Vec<&'a str>>,
     /// Added to line numbers: the front matter starts after the `---` line.
     offset: u32,
 }
@@ -34,22 +37,40 @@ impl<'a> KeyLocator<'a> {
     /// `yaml` starts at line `offset + 1` of its file.
     pub fn new(yaml: &'a str, offset: u32) -> Self {
         KeyLocator {
-            lines: yaml.lines().collect(),
+            yaml,
+            lines: OnceCell::new(),
             offset,
         }
+    }
+
+    fn lines(&self) -> &[&'a str] {
+        self.lines.get_or_init(|| self.yaml.lines().collect())
     }
 
     /// Line and column (1-based, in the file) of `key` at the top level.
     pub fn top_level(&self) -> BTreeMap<String, u32> {
         let mut out = BTreeMap::new();
-        for (i, line) in self.lines.iter().enumerate() {
+        let mut rest = self.yaml;
+        let mut i = 0;
+        while !rest.is_empty() {
+            // `str::lines`, without its per-line searcher set-up.
+            let (line, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
+                Some(e) => (
+                    rest[..e].strip_suffix('\r').unwrap_or(&rest[..e]),
+                    &rest[e + 1..],
+                ),
+                None => (rest, ""),
+            };
+            rest = next;
+            i += 1;
             if line.starts_with([' ', '\t', '-', '#']) {
                 continue;
             }
-            if let Some((k, _)) = line.split_once(':') {
+            if let Some(colon) = memchr::memchr(b':', line.as_bytes()) {
+                let k = &line[..colon];
                 let k = k.trim().trim_matches(['"', '\'']);
                 if !k.is_empty() && !out.contains_key(k) {
-                    out.insert(k.to_string(), i as u32 + 1 + self.offset);
+                    out.insert(k.to_string(), i as u32 + self.offset);
                 }
             }
         }
@@ -75,7 +96,7 @@ impl<'a> KeyLocator<'a> {
             if let Some(n) = index {
                 // Skip to the n-th list item below the key.
                 let mut seen = 0;
-                for (i, l) in self.lines.iter().enumerate().skip(line + 1) {
+                for (i, l) in self.lines().iter().enumerate().skip(line + 1) {
                     if l.trim_start().starts_with("- ") {
                         if seen == n {
                             from = i;
@@ -92,7 +113,7 @@ impl<'a> KeyLocator<'a> {
 
     /// Where `key` is written at or after 0-based line `from` (in the YAML).
     fn find(&self, key: &str, from: usize, nested: bool) -> Option<(usize, u32)> {
-        for (i, line) in self.lines.iter().enumerate().skip(from) {
+        for (i, line) in self.lines().iter().enumerate().skip(from) {
             let trimmed = line.trim_start_matches([' ', '\t', '-']);
             let indent = line.len() - trimmed.len();
             if !nested && indent > 0 {
@@ -131,8 +152,33 @@ pub fn check_keys(
     locator: &KeyLocator<'_>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    walk(value, schema, "", 0, false, file, source, locator, &mut out);
+    // Locating keys is costly and only needed for a diagnostic: most files
+    // have none, so look for one first.
+    if has_unknown_key(value, schema) {
+        walk(value, schema, "", 0, false, file, source, locator, &mut out);
+    }
     out
+}
+
+/// True when [`walk`] would report something: a key outside `schema`, or
+/// one that is not a string (checked the slow way).
+fn has_unknown_key(value: &Value, schema: &'static [Key]) -> bool {
+    let Value::Mapping(map) = value else {
+        return false;
+    };
+    map.iter().any(|(k, v)| {
+        let Value::String(key) = k else { return true };
+        let Some((_, shape)) = schema.iter().find(|(name, _)| *name == key) else {
+            return true;
+        };
+        match (shape, v) {
+            (Shape::Map(keys), v) => has_unknown_key(v, keys),
+            (Shape::List(keys), Value::Sequence(items)) => {
+                items.iter().any(|item| has_unknown_key(item, keys))
+            }
+            _ => false,
+        }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -40,6 +40,10 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
             "enregistrez-le en « UTF-8 » depuis votre éditeur ; s'il s'agit d'une image ou d'un document, il ne doit pas porter l'extension .md",
         )
     })?;
+    // One scan for the common case: neither NUL nor carriage return.
+    if memchr::memchr2(b'\0', b'\r', text.as_bytes()).is_none() {
+        return Ok(text.to_string());
+    }
     if text.contains('\0') {
         return Err(Diagnostic::error(
             file,
@@ -85,11 +89,14 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         .with_source(text));
     };
     let mut offset = 0usize;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
+    while offset < rest.len() {
+        let end = memchr::memchr(b'\n', &rest.as_bytes()[offset..])
+            .map_or(rest.len(), |e| offset + e + 1);
+        let line = &rest[offset..end];
+        if line.starts_with("---") && line.trim_end() == "---" {
             let yaml = &rest[..offset];
             let body = &rest[offset + line.len()..];
-            let yaml_lines = yaml.matches('\n').count() as u32;
+            let yaml_lines = memchr::memchr_iter(b'\n', yaml.as_bytes()).count() as u32;
             return Ok(Split {
                 yaml,
                 yaml_offset: 1,
@@ -113,6 +120,10 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
 /// `title: Réunion #3`, everything from ` #` is silently dropped.
 pub fn comment_warnings(file: &str, source: &str, yaml: &str, offset: u32) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    // A warning needs a ` #` in a value: most headers have none.
+    if !yaml.contains(" #") {
+        return out;
+    }
     for (i, line) in yaml.lines().enumerate() {
         let trimmed = line.trim_start().trim_start_matches("- ");
         let Some((key, value)) = trimmed.split_once(": ") else {
@@ -159,7 +170,11 @@ pub fn parse<T: DeserializeOwned>(
     offset: u32,
     schema: &'static [Key],
 ) -> Result<Parsed<T>, Vec<Diagnostic>> {
-    let value: Value = match serde_yaml_ng::from_str(yaml) {
+    let parsed = match super::fastyaml::parse(yaml) {
+        Some(v) => Ok(v),
+        None => serde_yaml_ng::from_str(yaml),
+    };
+    let value: Value = match parsed {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         Ok(v) => v,
         Err(e) => return Err(vec![yaml_error(file, source, offset, &e, "")]),

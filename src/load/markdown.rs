@@ -1,6 +1,7 @@
 //! Markdown to HTML: pulldown-cmark events, French typography on text,
 //! internal links rewritten to URLs, and raw HTML checked and sanitised.
 
+use std::cell::OnceCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -46,11 +47,9 @@ pub fn render(input: &MdInput<'_>) -> (Body, Vec<Diagnostic>) {
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     let parser = Parser::new_ext(input.body, opts).into_offset_iter();
-    let events: Vec<Event<'_>> = TextMergeWithOffset::new(parser)
-        .map(|(ev, range)| r.event(ev, range))
-        .collect();
+    let events = TextMergeWithOffset::new(parser).map(|(ev, range)| r.event(ev, range));
     let mut html = String::with_capacity(input.body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, events);
     if r.has_raw_html {
         html = SANITIZER.clean(&html).to_string();
     }
@@ -173,9 +172,10 @@ impl<'i> Renderer<'i> {
     fn destination<'a>(&mut self, dest: CowStr<'a>, at: usize, image: bool) -> CowStr<'a> {
         let trimmed = dest.trim();
         let lower = trimmed.to_ascii_lowercase();
+        let squeezed = lower.replace(['\t', '\n', ' '], "");
         if ["javascript:", "vbscript:", "data:"]
             .iter()
-            .any(|s| lower.replace(['\t', '\n', ' '], "").starts_with(s))
+            .any(|s| squeezed.starts_with(s))
         {
             self.diag(
                 at,
@@ -350,22 +350,29 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// Byte offset to (line, column), both 1-based.
+/// Byte offset to (line, column), both 1-based. The line starts are only
+/// computed once a position is asked for (most bodies never need one).
 struct LineIndex<'t> {
     text: &'t str,
-    starts: Vec<usize>,
+    starts: OnceCell<Vec<usize>>,
 }
 
 impl<'t> LineIndex<'t> {
     fn new(text: &'t str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: OnceCell::new(),
+        }
     }
 
     fn locate(&self, at: usize) -> (u32, u32) {
-        let line = self.starts.partition_point(|s| *s <= at).max(1) - 1;
-        let start = self.starts[line];
+        let starts = self.starts.get_or_init(|| {
+            let mut starts = vec![0];
+            starts.extend(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1));
+            starts
+        });
+        let line = starts.partition_point(|s| *s <= at).max(1) - 1;
+        let start = starts[line];
         let end = at.min(self.text.len());
         let col = self.text.get(start..end).map_or(0, |s| s.chars().count());
         (line as u32 + 1, col as u32 + 1)

@@ -3,6 +3,7 @@
 //! parallel; the result is a `Site` plus every mistake found.
 
 pub mod cache;
+mod fastyaml;
 pub mod frontmatter;
 pub mod markdown;
 pub mod typography;

@@ -79,60 +79,92 @@ pub fn title_html(text: &str) -> String {
 
 /// Spacing rules and typographic apostrophes; borrows when nothing changes.
 pub fn spacing(text: &str) -> Cow<'_, str> {
-    if !text.contains([';', '!', '?', ':', '«', '»', '\'']) {
+    let Some(mut at) = next_special(text.as_bytes(), 0) else {
         return Cow::Borrowed(text);
-    }
+    };
     let mut out = String::with_capacity(text.len() + 8);
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            ';' | '!' | '?' | ':' if !in_url_like(text, i) => {
-                let wanted = if c == ':' { NBSP } else { NNBSP };
-                let trailing = out.len() - out.trim_end_matches(is_space).len();
-                let prev = out.chars().next_back();
-                if trailing > 0 {
-                    out.truncate(out.len() - trailing);
-                    out.push(wanted);
-                } else if c != ':'
-                    && prev.is_some_and(|p| p.is_alphanumeric() || p == '»' || p == ')')
-                    // "?!" and "!!" keep one space before the first mark only.
-                    && !matches!(prev, Some('!' | '?'))
-                {
-                    out.push(wanted);
-                }
-                out.push(c);
-            }
-            '«' => {
-                out.push(c);
-                while chars.peek().is_some_and(|(_, n)| is_space(*n)) {
-                    chars.next();
-                }
-                if chars.peek().is_some() {
-                    out.push(NNBSP);
-                }
-            }
-            '\'' if out.chars().next_back().is_some_and(char::is_alphabetic)
-                && chars.peek().is_some_and(|(_, n)| n.is_alphabetic()) =>
-            {
-                out.push('\u{2019}');
-            }
-            '»' => {
-                let trimmed = out.trim_end_matches(is_space).len();
-                let had_text = trimmed > 0;
-                out.truncate(trimmed);
-                if had_text {
-                    out.push(NNBSP);
-                }
-                out.push(c);
-            }
-            _ => out.push(c),
+    // `text[..copied]` is in `out`; the runs between marks are copied whole.
+    let mut copied = 0;
+    loop {
+        out.push_str(&text[copied..at]);
+        copied = space_mark(text, at, &mut out);
+        match next_special(text.as_bytes(), copied) {
+            Some(next) => at = next,
+            None => break,
         }
     }
+    out.push_str(&text[copied..]);
     if out == text {
         Cow::Borrowed(text)
     } else {
         Cow::Owned(out)
     }
+}
+
+/// Byte offset of the next `; ! ? : ' « »` in `bytes`, from `from`.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    rest.iter()
+        .enumerate()
+        .position(|(i, b)| match b {
+            b';' | b'!' | b'?' | b':' | b'\'' => true,
+            // « and » are C2 AB and C2 BB in UTF-8.
+            0xC2 => matches!(rest.get(i + 1), Some(0xAB | 0xBB)),
+            _ => false,
+        })
+        .map(|p| from + p)
+}
+
+/// Writes the mark at byte `at` of `text` (one of [`next_special`]'s) to
+/// `out` with its spacing; returns the offset where copying resumes.
+fn space_mark(text: &str, at: usize, out: &mut String) -> usize {
+    let Some(c) = text[at..].chars().next() else {
+        return at;
+    };
+    let mut next = at + c.len_utf8();
+    match c {
+        ';' | '!' | '?' | ':' if !in_url_like(text, at) => {
+            let wanted = if c == ':' { NBSP } else { NNBSP };
+            let trailing = out.len() - out.trim_end_matches(is_space).len();
+            let prev = out.chars().next_back();
+            if trailing > 0 {
+                out.truncate(out.len() - trailing);
+                out.push(wanted);
+            } else if c != ':'
+                && prev.is_some_and(|p| p.is_alphanumeric() || p == '»' || p == ')')
+                // "?!" and "!!" keep one space before the first mark only.
+                && !matches!(prev, Some('!' | '?'))
+            {
+                out.push(wanted);
+            }
+            out.push(c);
+        }
+        '«' => {
+            out.push(c);
+            let rest = &text[next..];
+            let kept = rest.trim_start_matches(is_space);
+            next += rest.len() - kept.len();
+            if !kept.is_empty() {
+                out.push(NNBSP);
+            }
+        }
+        '\'' if out.chars().next_back().is_some_and(char::is_alphabetic)
+            && text[next..].chars().next().is_some_and(char::is_alphabetic) =>
+        {
+            out.push('\u{2019}');
+        }
+        '»' => {
+            let trimmed = out.trim_end_matches(is_space).len();
+            let had_text = trimmed > 0;
+            out.truncate(trimmed);
+            if had_text {
+                out.push(NNBSP);
+            }
+            out.push(c);
+        }
+        _ => out.push(c),
+    }
+    next
 }
 
 const SUFFIXES: &[(&str, &str)] = &[
@@ -168,7 +200,11 @@ fn ordinals(text: &str) -> Option<String> {
     let mut i = 0;
     let mut found = false;
     while i < bytes.len() {
-        if !bytes[i].is_ascii_digit() || (i > 0 && is_word_byte(bytes[i - 1])) {
+        let Some(d) = bytes[i..].iter().position(u8::is_ascii_digit) else {
+            break;
+        };
+        i += d;
+        if i > 0 && is_word_byte(bytes[i - 1]) {
             i += 1;
             continue;
         }
