@@ -62,7 +62,7 @@ pub fn read_content_except(
         ));
     }
     let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(&content) {
         let entry = entry.map_err(|e| {
             Diagnostic::error("content/", 0, 0, format!("lecture impossible : {e}"))
         })?;
@@ -71,6 +71,9 @@ pub fn read_content_except(
             paths.push(entry.into_path());
         }
     }
+    // The order of a walk sorted by name, folder by folder (`Path` orders
+    // component by component): one sort instead of one per folder.
+    paths.par_sort_unstable();
     paths
         .par_iter()
         .map(|p| {
@@ -150,10 +153,11 @@ fn load_site_with(
         }
     }
     let base_path = base_path.unwrap_or_default();
-    let results: Vec<(&str, FileLoad)> = files
+    // An indexed parallel map collects straight into one vector of the
+    // right size (a filter would gather pieces and copy them again).
+    let results: Vec<Option<(&str, FileLoad)>> = files
         .par_iter()
-        .filter(|f| f.path != "content/site.yaml")
-        .map(|f| (f.path.as_str(), load(f, &base_path)))
+        .map(|f| (f.path != "content/site.yaml").then(|| (f.path.as_str(), load(f, &base_path))))
         .collect();
     let mut site = Site {
         config: SiteConfig {
@@ -180,7 +184,7 @@ fn load_site_with(
     };
     let mut letters: BTreeMap<String, Folder<LetterFront, ArticleFront>> = BTreeMap::new();
     let mut dirs: BTreeMap<String, Folder<DirectoryFront, PartnershipFront>> = BTreeMap::new();
-    for (path, (loaded, ds)) in results {
+    for (path, (loaded, ds)) in results.into_iter().flatten() {
         diags.extend(ds);
         match loaded {
             None => site.failed.push(path.to_string()),
