@@ -212,6 +212,9 @@ impl Staging {
     /// fingerprints when known (no walk over thousands of folders), else by
     /// walking the tree.
     fn remove_stale(&self, wanted: &HashSet<&str>) -> Result<(), (PathBuf, io::Error)> {
+        if self.empty {
+            return Ok(());
+        }
         if self.known.is_empty() {
             return remove_stale(&self.root, wanted);
         }
