@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Side by side: the same 5,000 articles built by Hugo (Debian package `hugo`)
-# and by cufpress, and the ratio. cufpress renders them with its full theme;
-# Hugo gets a minimal single/list template, which favours Hugo.
+# and by cufpress, and the ratio: both with minimal single/list templates
+# (the issue's "equivalent minimal template"), and cufpress with its full
+# theme for information.
 #
 # Zola is not packaged in Debian: put a `zola` binary on the PATH and this
 # script adds it (the corpus is converted to a Zola site the same way).
@@ -63,11 +64,25 @@ time_of() { # best of 3 wall-clock seconds
   echo "$best"
 }
 
+# cufpress with its full theme (every page as published, e-mail editions)…
+cuf_full=$(time_of ./target/release/cufpress build --root "$WORK/cuf" --output "$WORK/cuf-full" --today 2025-09-10)
+# …and with templates equivalent to Hugo's minimal ones: the site's own
+# themes/cuf/ overrides the built-in page wrapper and article template.
+# cufpress still renders its other pages, the 80 e-mail editions and the
+# link check, which Hugo does not do.
+mkdir -p "$WORK/cuf/themes/cuf/templates"
+cat > "$WORK/cuf/themes/cuf/templates/base.html" <<'HTML'
+<!DOCTYPE html><html lang="fr"><head><meta charset="utf-8"><title>{{ page.title }}</title>{% block head %}{% endblock head %}</head><body>{% block content %}{% endblock content %}</body></html>
+HTML
+cat > "$WORK/cuf/themes/cuf/templates/article.html" <<'HTML'
+{% extends "base.html" %}{% block content %}<article><h1>{{ article.title_html | safe }}</h1>{{ article.html | safe }}</article>{% endblock content %}
+HTML
 cuf=$(time_of ./target/release/cufpress build --root "$WORK/cuf" --output "$WORK/cuf-public" --today 2025-09-10)
 hugo_t=$(time_of hugo --quiet -s "$WORK/hugo" -d "$WORK/hugo-public")
 echo "5000 articles, best of 3, $(nproc) cores:"
-echo "  cufpress : ${cuf} s ($(find "$WORK/cuf-public" -name '*.html' | wc -l) pages HTML)"
-echo "  hugo     : ${hugo_t} s ($(find "$WORK/hugo-public" -name '*.html' | wc -l) pages HTML, $(hugo version | cut -d' ' -f2))"
+echo "  cufpress, minimal templates : ${cuf} s ($(find "$WORK/cuf-public" -name '*.html' | wc -l) pages HTML, e-mail editions included)"
+echo "  cufpress, full theme        : ${cuf_full} s"
+echo "  hugo, minimal templates     : ${hugo_t} s ($(find "$WORK/hugo-public" -name '*.html' | wc -l) pages HTML, $(hugo version | cut -d' ' -f2))"
 if command -v zola >/dev/null; then
   mkdir -p "$WORK/zola/templates"
   printf 'base_url = "https://www.cites-unies-france.org"\n' > "$WORK/zola/config.toml"
@@ -77,4 +92,5 @@ if command -v zola >/dev/null; then
   zola_t=$(cd "$WORK/zola" && time_of zola build -o "$WORK/zola-public" --force)
   echo "  zola     : ${zola_t} s"
 fi
-awk -v c="$cuf" -v h="$hugo_t" 'BEGIN { printf "  ratio hugo / cufpress : %.1f×\n", h / c }'
+awk -v c="$cuf" -v f="$cuf_full" -v h="$hugo_t" 'BEGIN {
+  printf "  ratio hugo / cufpress : %.1f× (same templates), %.1f× (cufpress with its full theme)\n", h / c, h / f }'
