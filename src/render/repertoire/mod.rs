@@ -40,15 +40,33 @@ impl Renderer for RepertoireRenderer {
         };
         let one = |r: Result<Output, Diagnostic>| r.map(|o| out.put(o)).map_err(|e| vec![e]);
         take(one(index_page(ctx, &all)));
-        take(crate::timings::stage("repertoire: collectivites", || {
-            one(authorities_page(ctx, &all))
-        }));
-        take(crate::timings::stage("repertoire: pays", || {
-            par_pages(dirs, out, |d| directory_page(ctx, d))
-        }));
-        take(crate::timings::stage("repertoire: fiches", || {
-            par_pages(&all, out, |e| partnership_page(ctx, *e))
-        }));
+        // The one big page, the few country pages and the many sheets run
+        // side by side: in a row, the single-page steps would leave the
+        // other cores idle.
+        let (authorities, (countries, sheets)) = rayon::join(
+            || {
+                crate::timings::stage("repertoire: collectivites", || {
+                    one(authorities_page(ctx, &all))
+                })
+            },
+            || {
+                rayon::join(
+                    || {
+                        crate::timings::stage("repertoire: pays", || {
+                            par_pages(dirs, out, |d| directory_page(ctx, d))
+                        })
+                    },
+                    || {
+                        crate::timings::stage("repertoire: fiches", || {
+                            par_pages(&all, out, |e| partnership_page(ctx, *e))
+                        })
+                    },
+                )
+            },
+        );
+        take(authorities);
+        take(countries);
+        take(sheets);
         if ctx.search_index {
             let json = crate::timings::stage("repertoire: index", || {
                 serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
