@@ -277,6 +277,7 @@ pub fn generate_into(
         base_url,
         today: opts.today,
         search_index: opts.search_index,
+        site_value: Default::default(),
     };
     let finish = Finish {
         catalog: &index.images,

@@ -6,6 +6,7 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
+use std::rc::Rc;
 
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
@@ -37,10 +38,32 @@ pub struct Rewritten {
 /// Elements that never reach an inbox, with their content.
 const FORBIDDEN: &str = "script, form, iframe, svg, video, audio, object, embed, input, button, textarea, select, link[rel=stylesheet]";
 
+/// A lol_html element handler, as `element!` makes it.
+pub type Handler<'h> = (
+    Cow<'static, lol_html::Selector>,
+    lol_html::ElementContentHandlers<'h>,
+);
+
 /// Rewrites links and images of a whole e-mail document.
 pub fn rewrite_email(html: &str, o: &EmailLinks<'_>) -> Result<Rewritten, String> {
-    let dropped = RefCell::new(Vec::new());
-    let settings = RewriteStrSettings::new()
+    rewrite_email_after(html, o, Vec::new())
+}
+
+/// [`rewrite_email`], with the handlers `first` run on each element before
+/// this module's, in the same pass: the output of rewriting with `first`
+/// and then with [`rewrite_email`], without parsing the document twice.
+pub fn rewrite_email_after<'h>(
+    html: &str,
+    o: &'h EmailLinks<'h>,
+    first: Vec<Handler<'h>>,
+) -> Result<Rewritten, String> {
+    let dropped = Rc::new(RefCell::new(Vec::new()));
+    let mut settings = RewriteStrSettings::new();
+    for h in first {
+        settings = settings.append_element_content_handler(h);
+    }
+    let dropped_in = Rc::clone(&dropped);
+    let settings = settings
         .append_element_content_handler(element!(FORBIDDEN, |el| {
             el.remove();
             Ok(())
@@ -49,40 +72,49 @@ pub fn rewrite_email(html: &str, o: &EmailLinks<'_>) -> Result<Rewritten, String
             strip_active_attributes(el);
             Ok(())
         }))
-        .append_element_content_handler(element!("a[href], area[href]", |el| {
+        .append_element_content_handler(element!("a[href], area[href]", move |el| {
             if let Some(href) = el.get_attribute("href") {
                 let new = rewrite_href(&decode_entities(&href), o);
                 el.set_attribute("href", &new.replace('&', "&amp;"))?;
             }
             Ok(())
         }))
-        .append_element_content_handler(element!("img", |el| {
+        .append_element_content_handler(element!("img", move |el| {
             if let Some(src) = fix_image(el, o) {
-                dropped.borrow_mut().push(src);
+                dropped_in.borrow_mut().push(src);
                 el.remove();
             }
             Ok(())
         }));
     let html = rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    let dropped_images = dropped.take();
     Ok(Rewritten {
         html,
-        dropped_images: dropped.into_inner(),
+        dropped_images,
     })
 }
 
-/// Removes event handlers and `javascript:` URLs.
+/// Removes event handlers and `javascript:` URLs. A value without `:`
+/// cannot hold such a URL (the entities decoded here never make one), so
+/// it is not decoded nor lowercased.
 fn strip_active_attributes(el: &mut Element<'_, '_>) {
     let names: Vec<String> = el
         .attributes()
         .iter()
-        .filter(|a| {
+        .filter_map(|a| {
             let n = a.name();
-            let v = decode_entities(&a.value()).trim().to_ascii_lowercase();
-            n.starts_with("on")
-                || v.replace(char::is_whitespace, "")
-                    .starts_with("javascript:")
+            if n.starts_with("on") {
+                return Some(n);
+            }
+            let value = a.value();
+            if !value.contains(':') {
+                return None;
+            }
+            let v = decode_entities(&value).trim().to_ascii_lowercase();
+            v.replace(char::is_whitespace, "")
+                .starts_with("javascript:")
+                .then_some(n)
         })
-        .map(|a| a.name())
         .collect();
     for n in names {
         el.remove_attribute(&n);

@@ -55,6 +55,8 @@ pub struct RenderContext<'a> {
     pub today: NaiveDate,
     /// Whether the répertoire's search index is written.
     pub search_index: bool,
+    /// The site-wide template data, made once (see [`views::site_value`]).
+    pub site_value: std::sync::OnceLock<tera::Value>,
 }
 
 impl RenderContext<'_> {

@@ -53,6 +53,15 @@ impl<'a> SiteView<'a> {
     }
 }
 
+/// [`SiteView`] of `ctx` as a Tera value, serialised once per build (kept
+/// in the render context), not once per page: a clone only bumps a
+/// reference count (Tera shares maps and long strings).
+pub fn site_value(ctx: &RenderContext<'_>) -> tera::Value {
+    ctx.site_value
+        .get_or_init(|| tera::Value::from_serializable(&SiteView::new(ctx)))
+        .clone()
+}
+
 /// "+33 (0)1 53 41 81 81" → "tel:+33153418181".
 pub fn tel_uri(phone: &str) -> String {
     let cleaned = phone.replace("(0)", "");
@@ -272,40 +281,164 @@ impl<'a> GroupView<'a> {
     }
 }
 
-/// Plain text of an HTML fragment, for meta descriptions.
+/// Plain text of an HTML fragment, for meta descriptions: tags become
+/// spaces, five entities are decoded, then whole words are kept up to
+/// `max_chars` characters, followed by `…` when some are left out.
+///
+/// Linear in the input (characters are counted once), and only the start of
+/// the text is decoded when `max_chars` is small: the output is exactly the
+/// one of the former quadratic version (see the tests).
 pub fn plain_excerpt(html: &str, max_chars: usize) -> String {
-    let mut out = String::new();
+    let limit = max_chars.saturating_add(max_chars / 4).saturating_add(16);
+    let (text, cut) = strip_tags(html, limit);
+    match words_up_to(&decode_five(text), max_chars) {
+        (s, true) => s,
+        (s, false) if !cut => s,
+        // The prefix held too few words: take the whole text.
+        _ => words_up_to(&decode_five(strip_tags(html, usize::MAX).0), max_chars).0,
+    }
+}
+
+/// `html` without its tags, a space for each `>` unless one ends the text
+/// already, stopped after a whitespace once `limit` bytes are written (true
+/// if so). A prefix ending with whitespace decodes and splits into words
+/// exactly as the start of the whole text does: no entity spans a space.
+fn strip_tags(html: &str, limit: usize) -> (String, bool) {
+    let mut out = String::with_capacity(html.len().min(limit.saturating_add(64)));
     let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
+    let mut pos = 0;
+    for i in memchr::memchr2_iter(b'<', b'>', html.as_bytes()) {
+        if !in_tag {
+            out.push_str(&html[pos..i]);
+        }
+        pos = i + 1;
+        if html.as_bytes()[i] == b'<' {
+            in_tag = true;
+        } else {
+            in_tag = false;
+            if !out.ends_with(' ') {
+                out.push(' ');
             }
-            _ if !in_tag => out.push(c),
-            _ => {}
+        }
+        if out.len() >= limit {
+            if let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace()) {
+                out.truncate(ws + 1);
+                return (out, true);
+            }
         }
     }
-    let text = out
-        .replace("&amp;", "&")
+    if !in_tag {
+        out.push_str(&html[pos..]);
+    }
+    (out, false)
+}
+
+/// The five entities [`plain_excerpt`] decodes, one after the other.
+fn decode_five(text: String) -> String {
+    if !text.contains('&') {
+        return text;
+    }
+    text.replace("&amp;", "&")
         .replace("&lt;", "<")
         .replace("&gt;", ">")
         .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    let words: Vec<&str> = text.split_whitespace().collect();
+        .replace("&#39;", "'")
+}
+
+/// Whole words of `text` up to `max_chars`, then `…`; true when cut there.
+fn words_up_to(text: &str, max_chars: usize) -> (String, bool) {
     let mut s = String::new();
-    for w in words {
-        if s.chars().count() + w.chars().count() + 1 > max_chars {
+    let mut kept = 0usize;
+    for w in text.split_whitespace() {
+        let len = w.chars().count();
+        if kept.saturating_add(len).saturating_add(1) > max_chars {
             s.push('…');
-            break;
+            return (s, true);
         }
         if !s.is_empty() {
             s.push(' ');
+            kept += 1;
         }
         s.push_str(w);
+        kept += len;
     }
-    s
+    (s, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The former implementation, quadratic in the number of words kept.
+    fn plain_excerpt_reference(html: &str, max_chars: usize) -> String {
+        let mut out = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => {
+                    in_tag = false;
+                    if !out.ends_with(' ') {
+                        out.push(' ');
+                    }
+                }
+                _ if !in_tag => out.push(c),
+                _ => {}
+            }
+        }
+        let text = out
+            .replace("&amp;", "&")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'");
+        let mut s = String::new();
+        for w in text.split_whitespace() {
+            if s.chars().count() + w.chars().count() + 1 > max_chars {
+                s.push('…');
+                break;
+            }
+            if !s.is_empty() {
+                s.push(' ');
+            }
+            s.push_str(w);
+        }
+        s
+    }
+
+    #[test]
+    fn excerpts_match_the_former_implementation() {
+        let long = "<p>Les élus de Cités Unies France&nbsp;: une <em>très</em> longue phrase. </p>"
+            .repeat(40);
+        let cases = [
+            "",
+            "<p>a</p>",
+            "<p>Un &amp;lt; deux &amp; trois &quot;x&quot; l&#39;été</p>",
+            "a<b>c</b>d",
+            "<<p>>x> y <",
+            "mot\u{a0}insécable\u{2003}large  et\tfin",
+            "<p>a</p><p>b</p>\n<ul><li>c</li></ul>",
+            long.as_str(),
+        ];
+        for html in cases {
+            for max in [0, 1, 2, 5, 10, 120, 160, 300, 1500, usize::MAX] {
+                assert_eq!(
+                    plain_excerpt(html, max),
+                    plain_excerpt_reference(html, max),
+                    "{html:?} {max}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn excerpts_match_the_former_implementation_on_anything(
+            html in "([<>&; a-zé.\u{a0}\t]|&amp;|&lt;|&#39;|<p>|</p>){0,400}",
+            max in prop_oneof![0usize..200, Just(usize::MAX)],
+        ) {
+            prop_assert_eq!(plain_excerpt(&html, max), plain_excerpt_reference(&html, max));
+        }
+    }
 }

@@ -71,7 +71,8 @@ pub fn page(
     fill: impl FnOnce(&mut Context),
 ) -> Result<Output, Diagnostic> {
     let mut c = Context::new();
-    c.insert("site", &SiteView::new(ctx));
+    // Serialised once per build and thread, shared by every page.
+    c.insert_value("site", site_value(ctx));
     c.insert("page", &meta);
     fill(&mut c);
     let html = ctx.theme.render(template, &c)?;

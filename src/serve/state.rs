@@ -272,6 +272,7 @@ impl Builder {
             base_url,
             today: self.opts.today,
             search_index: self.opts.search_index,
+            site_value: Default::default(),
         };
         let mut outcome = self.render(&ctx, served, diags);
         if outcome.ok {

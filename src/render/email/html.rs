@@ -1,5 +1,6 @@
 //! The HTML part of the e-mail: the `email/` templates rendered, then
-//! post-processed (absolute links with UTM parameters, images, CSS inlined).
+//! post-processed (images and absolute links with UTM parameters in one
+//! pass, then CSS inlined).
 
 use tera::Context;
 
@@ -37,8 +38,6 @@ pub fn render(
     let mut c = Context::new();
     c.insert("email", view);
     let raw = ctx.theme.render("email/lettre.html", &c)?;
-    let raw = crate::images::rewrite::email(&raw, &ctx.index.images, &ctx.base_path, IMAGE_WIDTH)
-        .unwrap_or(raw);
     let css = ctx.theme.render("email/inline.css", &Context::new())?;
     let fail = |step: &str, e: String| {
         Diagnostic::error(
@@ -58,7 +57,10 @@ pub fn render(
         verbatim: &verbatim,
         image_width: IMAGE_WIDTH,
     };
-    let rewritten = postprocess::rewrite_email(&raw, &links)
+    // Images first, then links and safety, in one pass over the document.
+    let images =
+        crate::images::rewrite::email_handlers(&ctx.index.images, &ctx.base_path, IMAGE_WIDTH);
+    let rewritten = postprocess::rewrite_email_after(&raw, &links, images)
         .map_err(|e| fail("de la réécriture des liens", e))?;
     for src in &rewritten.dropped_images {
         warnings.push(Diagnostic::warning(
