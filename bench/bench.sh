@@ -64,7 +64,7 @@ rm -rf "$WORK/floor"
 measure "corpus 1× (second build)" "$WORK/corpus-1" --sans-recherche
 measure "corpus 1× (no-op rebuild)" "$WORK/corpus-1" --sans-recherche
 measure "corpus 1× (with search index)" "$WORK/corpus-1"
-article=$(find "$WORK/corpus-1/content/lettres" -name 'article-001.md' | sort | head -n 1)
+article=$(find "$WORK/corpus-1/content/lettres" -name 'article-001.md' | sort | sed -n 1p)
 echo "Modifié pour le banc d'essai." >> "$article"
 measure "corpus 1× (one article)" "$WORK/corpus-1" --sans-recherche
 if [ -z "${QUICK:-}" ]; then
@@ -77,6 +77,6 @@ if [ -z "${QUICK:-}" ]; then
   done
 fi
 echo
-echo "E-mail edition of one issue (corpus 1×, $(ls "$WORK/corpus-1/content/lettres" | wc -l) issues rendered in parallel):"
+echo "E-mail edition of one issue (corpus 1×, $(find "$WORK/corpus-1/content/lettres" -mindepth 1 -maxdepth 1 -type d | wc -l) issues, median and slowest):"
 CUFPRESS_TIMINGS=1 "$BIN" check --root "$WORK/corpus-1" --today "$TODAY" --sans-recherche 2>&1 >/dev/null \
   | grep 'email: un numéro' | sed 's/^\[temps\] */  /'

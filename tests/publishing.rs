@@ -477,6 +477,7 @@ fn github_actions_recipe_runs_against_the_sample() {
     for needed in [
         "pull_request:",
         "actions/cache@",
+        "path: .cufpress-cache",
         "actions/upload-pages-artifact@",
         "path: public",
         "actions/deploy-pages@",
@@ -513,6 +514,13 @@ fn gitlab_recipe_runs_against_the_sample() {
         "{commands:?}"
     );
     assert_eq!(y["pages"]["artifacts"]["paths"][0].as_str(), Some("public"));
+    let cached: Vec<&str> = y["cache"]["paths"]
+        .as_sequence()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.as_str())
+        .collect();
+    assert!(cached.contains(&".cufpress-cache/"), "{cached:?}");
     let site = TempSite::sample();
     run_recipe(
         &site,
