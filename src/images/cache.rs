@@ -197,27 +197,20 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("cache");
         let p = tmp.path().join("a.jpg");
-        fs::write(&p, b"first").unwrap();
-        // Old enough not to be "racy".
+        // Written with a time stamp old enough not to be "racy".
         let old = SystemTime::now() - std::time::Duration::from_secs(60);
-        fs::File::options()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        let write_old = |bytes: &[u8]| {
+            fs::write(&p, bytes).unwrap();
+            let f = fs::File::options().write(true).open(&p).unwrap();
+            f.set_modified(old).unwrap();
+        };
+        write_old(b"first");
         let memo = KeyMemo::open(&dir);
         assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
         memo.save(&dir).unwrap();
         // Same size and time stamp: the memo is believed (the file is not read).
         let memo = KeyMemo::open(&dir);
-        fs::write(&p, b"fiRst").unwrap();
-        fs::File::options()
-            .write(true)
-            .open(&p)
-            .unwrap()
-            .set_modified(old)
-            .unwrap();
+        write_old(b"fiRst");
         assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
         // A new time stamp: hashed again.
         let memo = KeyMemo::open(&dir);

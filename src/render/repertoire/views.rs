@@ -7,9 +7,7 @@ use serde::Serialize;
 
 use crate::model::{Contact, Directory, Page, PartnershipFront};
 use crate::render::RenderContext;
-#[cfg(doc)]
-use crate::render::views::plain_excerpt;
-use crate::render::views::theme_labels;
+use crate::render::views::{plain_excerpt, theme_labels};
 use crate::resolve::repertoire::{FRENCH_TYPES, KINDS, STATUSES, label_of};
 
 use super::search::fold;
@@ -172,7 +170,7 @@ impl<'a> PartnershipView<'a> {
     pub fn new(ctx: &'a RenderContext<'a>, e: Entry<'a>) -> Self {
         let dir = DirStrings::new(ctx, e.dir);
         let mut v = Self::row(ctx, e, &dir);
-        v.summary = Some(teaser(&e.page.body.html, 220));
+        v.summary = Some(plain_excerpt(&e.page.body.html, 220));
         v
     }
 
@@ -245,87 +243,6 @@ impl DirStrings {
             url: ctx.url(&format!("/repertoire/{}/", d.slug)),
         }
     }
-}
-
-/// Exactly [`plain_excerpt`]`(html, max_chars)`, at a fraction of its cost
-/// (it was a fifth of the répertoire's instructions): tags are skipped by
-/// runs, only the beginning of the text is decoded, and characters are
-/// counted once.
-pub fn teaser(html: &str, max_chars: usize) -> String {
-    let limit = max_chars.saturating_add(max_chars / 4).saturating_add(16);
-    let (text, cut) = strip_tags(html, limit);
-    match excerpt(&decode(text), max_chars) {
-        (s, true) => s,
-        (s, false) if !cut => s,
-        // The prefix held too few words: take the whole text.
-        _ => excerpt(&decode(strip_tags(html, usize::MAX).0), max_chars).0,
-    }
-}
-
-/// `html` without its tags, a space for each `>` (as [`plain_excerpt`]),
-/// stopped after a whitespace once `limit` bytes are written; true if so.
-/// A prefix ending with whitespace decodes and splits into words exactly as
-/// the start of the whole text does: no entity spans a space.
-fn strip_tags(html: &str, limit: usize) -> (String, bool) {
-    let mut out = String::with_capacity(html.len().min(limit.saturating_add(64)));
-    let mut in_tag = false;
-    let mut pos = 0;
-    for i in memchr::memchr2_iter(b'<', b'>', html.as_bytes()) {
-        if !in_tag {
-            out.push_str(&html[pos..i]);
-        }
-        pos = i + 1;
-        if html.as_bytes()[i] == b'<' {
-            in_tag = true;
-        } else {
-            in_tag = false;
-            if !out.ends_with(' ') {
-                out.push(' ');
-            }
-        }
-        if out.len() >= limit {
-            if let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace()) {
-                out.truncate(ws + 1);
-                return (out, true);
-            }
-        }
-    }
-    if !in_tag {
-        out.push_str(&html[pos..]);
-    }
-    (out, false)
-}
-
-/// The entities [`plain_excerpt`] decodes, in its order.
-fn decode(text: String) -> String {
-    if !text.contains('&') {
-        return text;
-    }
-    text.replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-}
-
-/// Whole words of `text` up to `max_chars`, then `…`; true when cut there.
-fn excerpt(text: &str, max_chars: usize) -> (String, bool) {
-    let mut s = String::new();
-    let mut kept = 0;
-    for w in text.split_whitespace() {
-        let len = w.chars().count();
-        if kept + len + 1 > max_chars {
-            s.push('…');
-            return (s, true);
-        }
-        if !s.is_empty() {
-            s.push(' ');
-            kept += 1;
-        }
-        s.push_str(w);
-        kept += len;
-    }
-    (s, false)
 }
 
 /// One bar of a figure.
@@ -545,29 +462,4 @@ pub fn by_region<'a>(ctx: &'a RenderContext<'a>, entries: &[Entry<'a>]) -> Vec<R
 /// A slug for anchors from already-folded text.
 pub fn slug_of(folded: &str) -> String {
     crate::load::to_slug(folded)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::render::views::plain_excerpt;
-    use proptest::prelude::*;
-
-    #[test]
-    fn teasers_are_plain_excerpts() {
-        let html = "<p>Les élus &amp; la <em>société</em> civile&nbsp;: l&#39;eau, &amp;lt;x&gt; et « plus »</p>\n<p>Suite.</p>";
-        for max in [0, 1, 5, 12, 30, 220, usize::MAX] {
-            assert_eq!(teaser(html, max), plain_excerpt(html, max), "{max}");
-        }
-    }
-
-    proptest! {
-        #[test]
-        fn teasers_match_plain_excerpts_on_anything(
-            html in "([a-zé ]{0,12}|<p>|</p>|&amp;|&lt;|&gt;|&quot;|&#39;|&amp;lt;|&a|>|<|\n|\u{a0}|…){0,60}",
-            max in 0usize..80,
-        ) {
-            prop_assert_eq!(teaser(&html, max), plain_excerpt(&html, max));
-        }
-    }
 }
