@@ -278,6 +278,7 @@ pub fn generate_into(
         today: opts.today,
         search_index: opts.search_index,
         site_value: Default::default(),
+        event_order: Default::default(),
     };
     let finish = Finish {
         catalog: &index.images,

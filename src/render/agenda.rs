@@ -117,22 +117,29 @@ impl Dated<'_> {
 }
 
 /// Every event with a start, in calendar order (day, then length, then hour).
+/// Every letter's agenda asks for it: the order is found once per build
+/// (kept in the render context) and each call only lays it out.
 pub fn dated_events<'a>(ctx: &RenderContext<'a>) -> Vec<Dated<'a>> {
-    let mut v: Vec<Dated<'a>> = ctx
-        .site
-        .events
-        .iter()
-        .filter_map(|page| {
-            let start = page.front.start?;
-            Some(Dated {
-                page,
-                start,
-                end: page.front.end.unwrap_or(start),
-            })
-        })
-        .collect();
-    v.sort_by(|a, b| a.order_key().cmp(&b.order_key()));
-    v
+    let events = &ctx.site.events;
+    let order = ctx.event_order.get_or_init(|| {
+        let mut v: Vec<(usize, Dated<'_>)> = events
+            .iter()
+            .enumerate()
+            .filter_map(|(i, page)| Some((i, dated(page)?)))
+            .collect();
+        v.sort_by(|a, b| a.1.order_key().cmp(&b.1.order_key()));
+        v.into_iter().map(|(i, _)| i).collect()
+    });
+    order.iter().filter_map(|&i| dated(&events[i])).collect()
+}
+
+fn dated(page: &Page<EventFront>) -> Option<Dated<'_>> {
+    let start = page.front.start?;
+    Some(Dated {
+        page,
+        start,
+        end: page.front.end.unwrap_or(start),
+    })
 }
 
 /// An event as listed on the agenda, the home page and the group pages.

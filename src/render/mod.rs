@@ -57,6 +57,9 @@ pub struct RenderContext<'a> {
     pub search_index: bool,
     /// The site-wide template data, made once (see [`views::site_value`]).
     pub site_value: std::sync::OnceLock<tera::Value>,
+    /// Indices of the dated events in calendar order, found once (see
+    /// [`agenda::dated_events`]).
+    pub event_order: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl RenderContext<'_> {

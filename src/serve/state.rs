@@ -273,6 +273,7 @@ impl Builder {
             today: self.opts.today,
             search_index: self.opts.search_index,
             site_value: Default::default(),
+            event_order: Default::default(),
         };
         let mut outcome = self.render(&ctx, served, diags);
         if outcome.ok {
