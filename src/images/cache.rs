@@ -80,9 +80,10 @@ impl KeyMemo {
         }
     }
 
-    /// [`key`] of the file at `path` (site-relative `rel`): from the memo
-    /// when its size and time stamp are unchanged, else hashed.
-    pub fn key(&self, rel: &str, path: &Path) -> std::io::Result<String> {
+    /// [`key`] of the file at `path` (site-relative `rel`), with its size
+    /// in bytes: from the memo when its size and time stamp are unchanged,
+    /// else hashed.
+    pub fn key(&self, rel: &str, path: &Path) -> std::io::Result<(String, u64)> {
         let (len, time) = stamp(path)?;
         let key = match self.known.get(rel) {
             Some((l, t, k)) if *l == len && *t == time => k.clone(),
@@ -94,7 +95,7 @@ impl KeyMemo {
             let mut used = self.used.lock().unwrap_or_else(|e| e.into_inner());
             used.push((rel.to_string(), len, time, key.clone()));
         }
-        Ok(key)
+        Ok((key, len))
     }
 
     /// Writes the keys used by this build (and only those) into `dir`.
@@ -206,16 +207,16 @@ mod tests {
         };
         write_old(b"first");
         let memo = KeyMemo::open(&dir);
-        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
+        assert_eq!(memo.key("a.jpg", &p).unwrap().0, key(b"first"));
         memo.save(&dir).unwrap();
         // Same size and time stamp: the memo is believed (the file is not read).
         let memo = KeyMemo::open(&dir);
         write_old(b"fiRst");
-        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"first"));
+        assert_eq!(memo.key("a.jpg", &p).unwrap().0, key(b"first"));
         // A new time stamp: hashed again.
         let memo = KeyMemo::open(&dir);
         fs::write(&p, b"second").unwrap();
-        assert_eq!(memo.key("a.jpg", &p).unwrap(), key(b"second"));
+        assert_eq!(memo.key("a.jpg", &p).unwrap().0, key(b"second"));
         // Just written: not remembered.
         memo.save(&dir).unwrap();
         assert_eq!(fs::read_to_string(dir.join("sources.tsv")).unwrap(), "");

@@ -242,12 +242,11 @@ fn make_from_disk(
     memo: &cache::KeyMemo,
     c: &Cache,
 ) -> (usize, Made) {
-    let size = std::fs::metadata(path).map_or(0, |m| m.len() as usize);
-    let hit = memo.key(rel, path).ok().and_then(|key| {
+    let hit = memo.key(rel, path).ok().and_then(|(key, size)| {
         let d = cache::read(&c.dir, &key)?;
-        Some((key, d, true))
+        Some((size as usize, (key, d, true)))
     });
-    if let Some(hit) = hit {
+    if let Some((size, hit)) = hit {
         return (size, Ok(hit));
     }
     // Unreadable files are reported by the codec as empty ones.

@@ -38,29 +38,8 @@ impl Renderer for EmailRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
-        let results: Vec<_> = ctx
-            .site
-            .letters
-            .par_iter()
-            .map(|l| crate::timings::timed(|| render_letter(ctx, l)))
-            .collect();
-        let mut millis: Vec<f64> = results.iter().map(|(_, t)| *t).collect();
-        crate::timings::summary("email: un numéro", &mut millis);
-        let (mut warnings, mut errors) = (Vec::new(), Vec::new());
-        for (r, _) in results {
-            match r {
-                Ok((o, w)) => {
-                    o.into_iter().for_each(|o| out.put(o));
-                    warnings.extend(w);
-                }
-                Err(e) => errors.push(e),
-            }
-        }
-        if errors.is_empty() {
-            Ok(warnings)
-        } else {
-            Err(errors)
-        }
+        let all: Vec<&Letter> = ctx.site.letters.iter().collect();
+        render_letters(ctx, &all, out)
     }
 
     fn render_changed(
@@ -74,22 +53,39 @@ impl Renderer for EmailRenderer {
         }
         // An edit inside one issue changes that issue's e-mail only.
         let ids = changes.letters_only()?;
-        let mut warnings = Vec::new();
-        for l in ctx
+        let touched: Vec<&Letter> = ctx
             .site
             .letters
             .iter()
             .filter(|l| ids.contains(&l.id.as_str()))
-        {
-            match render_letter(ctx, l) {
-                Ok((o, w)) => {
-                    o.into_iter().for_each(|o| out.put(o));
-                    warnings.extend(w);
-                }
-                Err(e) => return Some(Err(vec![e])),
+            .collect();
+        Some(render_letters(ctx, &touched, out))
+    }
+}
+
+/// The files of `letters` (in parallel) into `out`, with their warnings, or
+/// every error; prints the time per issue when timings are on.
+fn render_letters(ctx: &RenderContext<'_>, letters: &[&Letter], out: &dyn Sink) -> Rendered {
+    let results: Vec<_> = letters
+        .par_iter()
+        .map(|l| crate::timings::timed(|| render_letter(ctx, l)))
+        .collect();
+    let mut millis: Vec<f64> = results.iter().map(|(_, t)| *t).collect();
+    crate::timings::summary("email: un numéro", &mut millis);
+    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    for (r, _) in results {
+        match r {
+            Ok((o, w)) => {
+                o.into_iter().for_each(|o| out.put(o));
+                warnings.extend(w);
             }
+            Err(e) => errors.push(e),
         }
-        Some(Ok(warnings))
+    }
+    if errors.is_empty() {
+        Ok(warnings)
+    } else {
+        Err(errors)
     }
 }
 
