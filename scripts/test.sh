@@ -4,6 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-test-tools.sh
-cargo test --all-targets
-cargo test -p cufpress-imagecodec
-cargo test --doc
+cargo test --workspace --all-targets
+cargo test --workspace --doc
