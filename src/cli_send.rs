@@ -79,15 +79,18 @@ pub fn run(a: SendArgs) -> Result<String, Vec<Diagnostic>> {
 
 /// The issue's `.eml`, from a build done in memory.
 fn message_bytes(a: &SendArgs) -> Result<Vec<u8>, Vec<Diagnostic>> {
-    let files = cufpress::load::read_content(&a.root).map_err(|d| vec![d])?;
-    let theme = cufpress::render::theme::read_theme(&a.root, "cuf").map_err(|d| vec![d])?;
-    let opts = cufpress::GenerateOptions {
-        base_url: None,
+    let opts = cufpress::Options {
+        root: a.root.clone(),
         drafts: a.drafts,
         today: chrono::Local::now().date_naive(),
         search_index: false,
+        ..cufpress::Options::default()
     };
-    let (generated, diags) = cufpress::generate(&files, theme, &opts);
+    // Photos come from the image cache a build filled: a test send does
+    // not encode them again.
+    let inputs = cufpress::pipeline::Inputs::read(&a.root, true).map_err(|d| vec![d])?;
+    let cache = opts.image_cache(true);
+    let (generated, diags) = cufpress::pipeline::generate(&inputs, &opts, Some(&cache));
     let path = format!("lettres/{0}/lettre-{0}.eml", a.issue);
     let Some(generated) = generated else {
         return Err(diags

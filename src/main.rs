@@ -92,6 +92,17 @@ impl SiteArgs {
         self.today
             .unwrap_or_else(|| chrono::Local::now().date_naive())
     }
+
+    /// The pipeline's options for this site (output `public/`, search on).
+    fn options(&self) -> cufpress::Options {
+        cufpress::Options {
+            root: self.root.clone(),
+            output: self.root.join("public"),
+            drafts: self.drafts,
+            today: self.today(),
+            ..cufpress::Options::default()
+        }
+    }
 }
 
 #[derive(Args, Clone)]
@@ -198,18 +209,19 @@ fn run_build(a: BuildArgs, write: bool) -> ExitCode {
         .output
         .clone()
         .unwrap_or_else(|| a.site.root.join("public"));
-    let opts = cufpress::BuildOptions {
-        root: a.site.root.clone(),
+    let opts = cufpress::Options {
         output: output.clone(),
         base_url: a.base_url,
-        drafts: a.site.drafts,
-        today: a.site.today(),
-        write,
         strict: a.strict,
         search_index: !a.sans_recherche,
+        ..a.site.options()
     };
     let start = std::time::Instant::now();
-    let report = cufpress::build(&opts);
+    let report = if write {
+        cufpress::build(&opts)
+    } else {
+        cufpress::check(&opts)
+    };
     cli_format::print(&report.diagnostics, a.format, &a.site.root);
     if std::env::var_os("CUFPRESS_IMAGE_STATS").is_some() {
         let i = &report.images;
@@ -265,11 +277,9 @@ fn run_build(a: BuildArgs, write: bool) -> ExitCode {
 
 fn run_serve(a: ServeArgs) -> ExitCode {
     let opts = cufpress::serve::ServeOptions {
-        root: a.site.root.clone(),
+        site: a.site.options(),
         bind: a.bind,
         port: a.port,
-        drafts: a.site.drafts,
-        today: a.site.today(),
     };
     match cufpress::serve::run(&opts) {
         Ok(()) => ExitCode::SUCCESS,

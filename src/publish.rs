@@ -20,7 +20,7 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::{Output, Sink};
+use crate::output::{Output, Sink};
 
 /// A file to copy as it is: from `source` (absolute) to `dest` (inside the output).
 #[derive(Debug, Clone)]
@@ -29,6 +29,18 @@ pub struct Copy {
     pub source: PathBuf,
     /// Path inside the output directory.
     pub dest: String,
+}
+
+/// The copies of `assets` (content files published as they are, e.g.
+/// `content/lettres/2025-09/programme.pdf`) into the site.
+pub fn copies(root: &Path, assets: &[String]) -> Vec<Copy> {
+    assets
+        .iter()
+        .map(|a| Copy {
+            source: root.join(a),
+            dest: crate::urls::asset_url(a).trim_start_matches('/').to_string(),
+        })
+        .collect()
 }
 
 /// Writes `outputs` and `copies` into `target`, atomically replacing it.

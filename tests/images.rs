@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::LazyLock;
 
 use common::{TempSite, project_root, select};
-use cufpress::{BuildOptions, BuildReport};
+use cufpress::{BuildReport, Options};
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
 
 /// The sample site, built once.
@@ -21,15 +21,11 @@ static SAMPLE: LazyLock<TempSite> = LazyLock::new(|| {
 });
 
 fn build(root: &Path) -> BuildReport {
-    cufpress::build(&BuildOptions {
+    cufpress::build(&Options {
         root: root.to_path_buf(),
         output: root.join("public"),
-        base_url: None,
-        drafts: false,
         today: chrono::NaiveDate::from_ymd_opt(2025, 9, 10).unwrap(),
-        write: true,
-        strict: false,
-        search_index: true,
+        ..Options::default()
     })
 }
 

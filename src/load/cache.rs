@@ -6,7 +6,7 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use super::{FileLoad, LoadOptions, SourceFile, load_file, load_site_with};
+use super::{FileLoad, SourceFile, load_file, load_site_with};
 use crate::diagnostics::Diagnostics;
 use crate::model::Site;
 
@@ -55,7 +55,7 @@ impl LoadCache {
 /// changed since), and remembers them. Same result as `load_site`.
 pub fn load_site_cached(
     files: &[SourceFile],
-    opts: &LoadOptions,
+    opts: &crate::Options,
     cache: &mut LoadCache,
 ) -> (Option<Site>, Diagnostics) {
     let fresh: Mutex<Vec<(String, Entry)>> = Mutex::new(Vec::new());
@@ -103,7 +103,7 @@ mod tests {
     fn same_site_as_load_site_and_only_changed_files_parsed() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut files = super::super::read_content(root).expect("sample content");
-        let opts = LoadOptions::default();
+        let opts = crate::Options::default();
         let mut cache = LoadCache::new();
         let (a, da) = load_site_cached(&files, &opts, &mut cache);
         assert_eq!(

@@ -28,15 +28,6 @@ pub struct SourceFile {
     pub bytes: Vec<u8>,
 }
 
-/// Settings that change what is loaded.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Overrides `base_url` of `site.yaml` (`--base-url`).
-    pub base_url: Option<String>,
-    /// Keep drafts.
-    pub drafts: bool,
-}
-
 /// Reads every file under `root/content` (the only I/O of this stage).
 pub fn read_content(root: &Path) -> Result<Vec<SourceFile>, Diagnostic> {
     read_content_except(root, |_| false)
@@ -129,14 +120,14 @@ enum Loaded {
 }
 
 /// Turns the files into a `Site`. Pure: no disk access.
-pub fn load_site(files: &[SourceFile], opts: &LoadOptions) -> (Option<Site>, Diagnostics) {
+pub fn load_site(files: &[SourceFile], opts: &crate::Options) -> (Option<Site>, Diagnostics) {
     load_site_with(files, opts, load_file)
 }
 
 /// [`load_site`] with the per-file loader given (`cache` passes a memoised one).
 fn load_site_with(
     files: &[SourceFile],
-    opts: &LoadOptions,
+    opts: &crate::Options,
     load: impl Fn(&SourceFile, &str) -> FileLoad + Sync,
 ) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::new();

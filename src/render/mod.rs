@@ -5,6 +5,7 @@ pub mod agenda;
 pub mod changes;
 pub mod email;
 pub mod feeds;
+pub mod images;
 pub mod ics;
 pub mod programmes;
 pub mod repertoire;
@@ -16,28 +17,10 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
+pub use crate::output::{Collect, Discard, Output, Sink};
 use crate::model::Site;
 use crate::resolve::Index;
 use theme::Theme;
-
-/// One generated file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Path inside `public/`, `/`-separated, no leading slash.
-    pub path: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
-}
-
-impl Output {
-    /// An output from text.
-    pub fn text(path: impl Into<String>, text: String) -> Self {
-        Output {
-            path: path.into(),
-            bytes: text.into_bytes(),
-        }
-    }
-}
 
 /// Everything a renderer reads.
 pub struct RenderContext<'a> {
@@ -47,6 +30,9 @@ pub struct RenderContext<'a> {
     pub index: &'a Index,
     /// Templates.
     pub theme: &'a Theme,
+    /// The processed images, made by the image step before the renderers
+    /// run (pages point at their variants and `srcset`).
+    pub images: &'a images::Catalog,
     /// Absolute base URL, without trailing slash (`https://x.org/cuf`).
     pub base_url: String,
     /// Its path part (`/cuf`), or empty.
@@ -72,44 +58,6 @@ impl RenderContext<'_> {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
-}
-
-/// Where rendered files go, one by one, as soon as each is made: a build
-/// streams them to disk (the site is never held in memory whole), `check`
-/// only scans them, tests and `serve` keep them ([`Collect`]).
-pub trait Sink: Sync {
-    /// Takes one generated file.
-    fn put(&self, output: Output);
-}
-
-/// A sink that keeps every file in memory.
-#[derive(Debug, Default)]
-pub struct Collect(std::sync::Mutex<Vec<Output>>);
-
-impl Collect {
-    /// The files received, sorted by path.
-    pub fn into_sorted(self) -> Vec<Output> {
-        let mut v = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        v.par_sort_by(|a, b| a.path.cmp(&b.path));
-        v
-    }
-}
-
-impl Sink for Collect {
-    fn put(&self, output: Output) {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(output);
-    }
-}
-
-/// A sink that drops every file (`check`).
-#[derive(Debug, Default)]
-pub struct Discard;
-
-impl Sink for Discard {
-    fn put(&self, _output: Output) {}
 }
 
 /// A sink that records the paths it sees and passes every file on.
@@ -201,7 +149,18 @@ pub fn render_all(ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
     }
     let mut seen = paths.seen.into_inner().unwrap_or_else(|e| e.into_inner());
     seen.par_sort_unstable();
-    let dups: Vec<Diagnostic> = seen
+    let dups = duplicates(&seen);
+    if !dups.is_empty() {
+        return Err(dups);
+    }
+    out.put(feeds::sitemap(ctx, &seen));
+    Ok(warnings)
+}
+
+/// An error for every path that appears more than once in `sorted`: two
+/// files would be written at the same place.
+pub fn duplicates(sorted: &[String]) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> = sorted
         .windows(2)
         .filter(|w| w[0] == w[1])
         .map(|w| {
@@ -214,11 +173,8 @@ pub fn render_all(ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
             .with_suggestion("deux fichiers portent sans doute le même nom (par exemple deux événements de même nom dans des sous-dossiers de agenda/) : renommez l'un d'eux")
         })
         .collect();
-    if !dups.is_empty() {
-        return Err(dups);
-    }
-    out.put(feeds::sitemap(ctx, &seen));
-    Ok(warnings)
+    out.dedup_by(|a, b| a.file == b.file);
+    out
 }
 
 /// Renders many pages in parallel into `out`, collecting every failure.

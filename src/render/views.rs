@@ -152,7 +152,7 @@ impl<'a> ArticleView<'a> {
             .image
             .as_deref()
             .and_then(|i| urls::join_in_content(&dir, i));
-        let set = source.as_deref().and_then(|p| ctx.index.images.get(p));
+        let set = source.as_deref().and_then(|p| ctx.images.get(p));
         let image = match set {
             Some(s) => Some(ctx.url(&s.src().url)),
             None => source.map(|p| ctx.url(&urls::asset_url(&p))),
@@ -176,7 +176,7 @@ impl<'a> ArticleView<'a> {
             image,
             image_alt: f.image_alt.as_deref(),
             image_srcset: set.map(|s| s.srcset(&ctx.base_path)),
-            image_sizes: set.map(|_| crate::images::rewrite::FIGURE_SIZES),
+            image_sizes: set.map(|_| crate::postprocess::images::FIGURE_SIZES),
             image_width: set.map(|s| s.src().width),
             image_height: set.map(|s| s.src().height),
             author: f.author.as_deref(),

@@ -3,6 +3,7 @@
 //! and the derived data later stages read (bylines, layout of each issue).
 
 pub mod byline;
+pub mod images;
 pub mod programmes;
 pub mod repertoire;
 
@@ -24,9 +25,6 @@ pub struct Index {
     pub layouts: Vec<Vec<SectionLayout>>,
     /// Group slug → its articles across issues, newest issue first: (letter, article).
     pub group_articles: BTreeMap<String, Vec<(usize, usize)>>,
-    /// The processed images (filled by the image step; empty in `serve`,
-    /// where renderers fall back to the original files).
-    pub images: crate::images::Catalog,
 }
 
 /// One section of one issue.

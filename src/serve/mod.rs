@@ -13,24 +13,19 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-use chrono::NaiveDate;
 
-use crate::GenerateOptions;
+use crate::Options;
 use state::{Builder, Outcome, Served};
 
 /// What `cufpress serve` is asked to do.
 #[derive(Debug, Clone)]
 pub struct ServeOptions {
-    /// Folder holding `content/` and `themes/`.
-    pub root: PathBuf,
+    /// The site's options (root, drafts, today).
+    pub site: Options,
     /// Address to listen on (`127.0.0.1`).
     pub bind: String,
     /// Port; 0 picks a free one.
     pub port: u16,
-    /// Keep drafts.
-    pub drafts: bool,
-    /// The date "upcoming" and "past" are measured against.
-    pub today: NaiveDate,
 }
 
 /// Quiet time after the last file event before rebuilding.
@@ -72,10 +67,10 @@ impl Hub {
 
 /// Runs the server until Ctrl-C. Errors are French messages for the user.
 pub fn run(opts: &ServeOptions) -> Result<(), String> {
-    let root = opts.root.canonicalize().map_err(|e| {
+    let root = opts.site.root.canonicalize().map_err(|e| {
         format!(
             "dossier du site introuvable : {} ({e})",
-            opts.root.display()
+            opts.site.root.display()
         )
     })?;
     let server = tiny_http::Server::http((opts.bind.as_str(), opts.port))
@@ -87,11 +82,11 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         opts.bind.clone()
     };
     let base_url = format!("http://{host}:{port}");
-    let gen_opts = GenerateOptions {
+    let gen_opts = Options {
+        root: root.clone(),
         base_url: Some(base_url.clone()),
-        drafts: opts.drafts,
-        today: opts.today,
         search_index: true,
+        ..opts.site.clone()
     };
     let hub = Arc::new(Hub {
         served: RwLock::new(Served::default()),

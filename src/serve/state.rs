@@ -1,6 +1,7 @@
-//! The in-memory site of `serve` and its incremental rebuild: inputs kept
-//! between runs, per-file loading memoised, renderers asked for the pages a
-//! change touches, outputs compared with the last ones.
+//! The in-memory site of `serve` and its incremental rebuild: the build's
+//! own pipeline ([`pipeline::prepare`]) with per-file loading and the image
+//! step memoised, renderers asked for the pages a change touches (through
+//! the post-process stage), outputs compared with the last ones.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -8,14 +9,18 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::GenerateOptions;
+use crate::Options;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::linkcheck::{self, TemplateSource};
-use crate::load::cache::{LoadCache, load_site_cached};
-use crate::load::{self, LoadOptions, SourceFile};
+use crate::load::cache::LoadCache;
+use crate::load::{self, SourceFile};
+use crate::output::{Collect, Output};
+use crate::pipeline::{self, Caches, Inputs, THEME_ORIGIN};
+use crate::postprocess::Finish;
+use crate::postprocess::linkcheck::{self, TemplateSource};
 use crate::render::changes::ChangeSet;
-use crate::render::theme::{self, Theme, ThemeFile};
-use crate::render::{self, Output, RenderContext};
+use crate::render::images::{self, Processed};
+use crate::render::theme;
+use crate::render::{self, RenderContext};
 
 /// What the server shows: outputs in memory, assets on disk, or the
 /// diagnostics of a failed build.
@@ -58,36 +63,46 @@ struct Rendered {
 /// Inputs and memo of the serve loop (one per server, never shared).
 pub struct Builder {
     root: PathBuf,
-    opts: GenerateOptions,
-    files: Vec<SourceFile>,
-    theme_files: Vec<ThemeFile>,
-    theme: Result<Theme, Vec<Diagnostic>>,
+    opts: Options,
+    inputs: Inputs,
     templates: Vec<TemplateSource>,
-    cache: LoadCache,
+    load_memo: LoadCache,
+    image_cache: images::Cache,
+    image_memo: images::Memo,
+    memo: Memo,
+    read_error: Option<Diagnostic>,
+}
+
+/// What the incremental render remembers between runs.
+struct Memo {
     rendered: Option<Rendered>,
     /// Files changed since the last successful render.
     pending: BTreeSet<String>,
     /// A file appeared or disappeared since the last successful render.
     structural: bool,
-    read_error: Option<Diagnostic>,
+    /// The image step's result last put in `served`.
+    images: Option<Arc<Processed>>,
 }
 
-const ORIGIN: &str = "themes/cuf";
-
 impl Builder {
-    /// Reads everything under `root` (content and theme); nothing is built yet.
-    pub fn new(root: &Path, opts: GenerateOptions) -> Self {
+    /// Reads everything under `root` (content and theme); nothing is built
+    /// yet. Images are made through the site's image cache, as `build`
+    /// makes them, so previews show the same variants and `srcset`.
+    pub fn new(root: &Path, opts: Options) -> Self {
         let mut b = Builder {
             root: root.to_path_buf(),
+            image_cache: opts.image_cache(true),
             opts,
-            files: Vec::new(),
-            theme_files: Vec::new(),
-            theme: Err(Vec::new()),
+            inputs: Inputs::new(Vec::new(), Vec::new()),
             templates: Vec::new(),
-            cache: LoadCache::new(),
-            rendered: None,
-            pending: BTreeSet::new(),
-            structural: true,
+            load_memo: LoadCache::new(),
+            image_memo: images::Memo::default(),
+            memo: Memo {
+                rendered: None,
+                pending: BTreeSet::new(),
+                structural: true,
+                images: None,
+            },
             read_error: None,
         };
         b.reread_content();
@@ -98,12 +113,12 @@ impl Builder {
     fn reread_content(&mut self) {
         match load::read_content(&self.root) {
             Ok(files) => {
-                self.files = files;
+                self.inputs.files = files;
                 self.read_error = None;
             }
             Err(d) => self.read_error = Some(d),
         }
-        self.structural = true;
+        self.memo.structural = true;
     }
 
     /// Reads the theme again; returns the theme files whose bytes changed.
@@ -111,27 +126,27 @@ impl Builder {
         let files = match theme::read_theme(&self.root, "cuf") {
             Ok(f) => f,
             Err(d) => {
-                self.theme = Err(vec![d]);
+                self.read_error = Some(d);
                 return Vec::new();
             }
         };
         let old: HashMap<&str, &[u8]> = self
+            .inputs
             .theme_files
             .iter()
             .map(|f| (f.path.as_str(), f.bytes.as_slice()))
             .collect();
         if old.len() != files.len() || files.iter().any(|f| !old.contains_key(f.path.as_str())) {
-            self.structural = true;
+            self.memo.structural = true;
         }
         let changed: Vec<String> = files
             .iter()
             .filter(|f| old.get(f.path.as_str()) != Some(&f.bytes.as_slice()))
-            .map(|f| format!("{ORIGIN}/{}", f.path))
+            .map(|f| format!("{THEME_ORIGIN}/{}", f.path))
             .collect();
         drop(old);
-        self.templates = linkcheck::template_sources(&files, ORIGIN);
-        self.theme = theme::compile(files.clone(), ORIGIN);
-        self.theme_files = files;
+        self.inputs.set_theme_files(files);
+        self.templates = self.inputs.templates();
         changed
     }
 
@@ -163,26 +178,27 @@ impl Builder {
         if theme {
             changed.extend(self.reread_theme());
         }
-        self.pending.extend(changed.iter().cloned());
+        self.memo.pending.extend(changed.iter().cloned());
         changed
     }
 
     fn update_content(&mut self, abs: &Path, rel: String) -> Option<String> {
-        let at = self.files.binary_search_by(|f| f.path.as_str().cmp(&rel));
+        let files = &mut self.inputs.files;
+        let at = files.binary_search_by(|f| f.path.as_str().cmp(&rel));
         if abs.is_dir() || (abs.metadata().is_err() && at.is_err()) {
             // A folder created, moved or removed: read everything again.
-            let before = self.files.len();
+            let before = files.len();
             self.reread_content();
-            return (self.files.len() != before || abs.is_dir()).then_some(rel);
+            return (self.inputs.files.len() != before || abs.is_dir()).then_some(rel);
         }
         match (std::fs::read(abs), at) {
             (Ok(bytes), Ok(i)) => {
-                if self.files[i].bytes == bytes {
+                if files[i].bytes == bytes {
                     return None;
                 }
-                self.files[i].bytes = bytes;
+                files[i].bytes = bytes;
                 if rel == "content/site.yaml" {
-                    self.structural = true;
+                    self.memo.structural = true;
                 }
             }
             (Ok(bytes), Err(i)) => {
@@ -190,19 +206,21 @@ impl Builder {
                     path: rel.clone(),
                     bytes,
                 };
-                self.files.insert(i, file);
-                self.structural = true;
+                files.insert(i, file);
+                self.memo.structural = true;
             }
             (Err(_), Ok(i)) => {
-                self.files.remove(i);
-                self.structural = true;
+                files.remove(i);
+                self.memo.structural = true;
             }
             (Err(_), Err(_)) => return None,
         }
         Some(rel)
     }
 
-    /// Builds and applies the result to `served`.
+    /// Runs the build's pipeline (load with the memo, resolve, the image
+    /// step through the cache), renders what changed and applies the
+    /// result to `served`.
     pub fn build(&mut self, served: &std::sync::RwLock<Served>) -> Outcome {
         let mut diags = Diagnostics::new();
         if let Some(d) = &self.read_error {
@@ -210,79 +228,27 @@ impl Builder {
             return fail(served, diags);
         }
         let t0 = std::time::Instant::now();
-        let (site, load_diags) = load_site_cached(
-            &self.files,
-            &LoadOptions {
-                base_url: self.opts.base_url.clone(),
-                drafts: self.opts.drafts,
-            },
-            &mut self.cache,
-        );
-        timing("load", t0);
-        // Taken out for the time of the build, so `self` stays mutable.
-        let theme = std::mem::replace(&mut self.theme, Err(Vec::new()));
-        let outcome = self.build_with(served, site, diags, &theme, load_diags);
-        self.theme = theme;
-        outcome
-    }
-
-    fn build_with(
-        &mut self,
-        served: &std::sync::RwLock<Served>,
-        site: Option<crate::model::Site>,
-        mut diags: Diagnostics,
-        theme: &Result<Theme, Vec<Diagnostic>>,
-        load_diags: Diagnostics,
-    ) -> Outcome {
-        diags.extend(load_diags);
-        let parsed = self.cache.last_misses();
-        if let Err(e) = theme {
-            diags.extend(e.iter().cloned());
-        }
-        let Some(site) = site else {
-            return fail(served, diags);
+        let caches = Caches {
+            load: Some(&mut self.load_memo),
+            images: Some(&self.image_cache),
+            image_memo: Some(&mut self.image_memo),
         };
-        let t0 = std::time::Instant::now();
-        let (site, index, d) = crate::resolve::resolve(site);
-        timing("resolve", t0);
+        let (prepared, d) = pipeline::prepare(&self.inputs, &self.opts, caches);
+        timing("prepare", t0);
         diags.extend(d);
-        crate::resolve::repertoire::check(
-            &site,
-            chrono::Datelike::year(&self.opts.today),
-            &mut diags,
-        );
-        let Ok(theme) = theme else {
+        let parsed = self.load_memo.last_misses();
+        let Some(prepared) = prepared else {
             return fail(served, diags);
         };
-        if diags.has_errors() {
-            return fail(served, diags);
-        }
-        let base_url = self
-            .opts
-            .base_url
-            .clone()
-            .unwrap_or_else(|| site.config.base_url.clone())
-            .trim_end_matches('/')
-            .to_string();
-        let ctx = RenderContext {
-            site: &site,
-            index: &index,
-            theme,
-            base_path: crate::urls::base_path(&base_url),
-            base_url,
-            today: self.opts.today,
-            search_index: self.opts.search_index,
-            site_value: Default::default(),
-            event_order: Default::default(),
-        };
-        let mut outcome = self.render(&ctx, served, diags);
+        let ctx = prepared.context(&self.opts);
+        let mut outcome = self.memo.render(&ctx, &prepared.images, served, diags);
         if outcome.ok {
             let mut s = served.write().unwrap_or_else(|e| e.into_inner());
-            s.assets = site
-                .assets
-                .iter()
+            s.assets = prepared
+                .assets()
+                .into_iter()
                 .map(|a| {
-                    let url = crate::urls::asset_url(a);
+                    let url = crate::urls::asset_url(&a);
                     (url.trim_start_matches('/').to_string(), self.root.join(a))
                 })
                 .collect();
@@ -322,10 +288,13 @@ type RendererResult = (
     Result<(Vec<Output>, Vec<Diagnostic>), Vec<Diagnostic>>,
 );
 
-impl Builder {
+impl Memo {
+    /// Renders what the pending changes touch (everything after a
+    /// structural change), through the post-process stage, into `served`.
     fn render(
         &mut self,
         ctx: &RenderContext<'_>,
+        images: &Arc<Processed>,
         served: &std::sync::RwLock<Served>,
         mut diags: Diagnostics,
     ) -> Outcome {
@@ -336,12 +305,17 @@ impl Builder {
             .par_iter()
             .map(|r| {
                 let t0 = std::time::Instant::now();
-                let mut out = render::Collect::default();
-                let complete = match (full, r.render_changed(ctx, &changes, &out)) {
+                let mut out = Collect::default();
+                let changed = {
+                    let finish = Finish::new(ctx.images, &ctx.base_path, &out);
+                    r.render_changed(ctx, &changes, &finish)
+                };
+                let complete = match (full, changed) {
                     (false, Some(res)) => (false, res),
                     _ => {
-                        out = render::Collect::default();
-                        (true, r.render(ctx, &out))
+                        out = Collect::default();
+                        let finish = Finish::new(ctx.images, &ctx.base_path, &out);
+                        (true, r.render(ctx, &finish))
                     }
                 };
                 timing(r.name(), t0);
@@ -374,6 +348,11 @@ impl Builder {
                     fresh.extend(outs);
                 }
             }
+        }
+        let new_images = self.images.as_ref().is_none_or(|i| !Arc::ptr_eq(i, images));
+        if full || new_images {
+            fresh.extend(images.outputs.iter().cloned());
+            self.images = Some(images.clone());
         }
         if full {
             fresh.extend(ctx.theme.statics.iter().map(|s| Output {
@@ -449,7 +428,9 @@ impl Builder {
         changed.sort();
         (!recovering).then_some(changed)
     }
+}
 
+impl Builder {
     /// Runs the offline link check over every output (slow on big sites:
     /// called after the reload message, like `check` would report).
     pub fn link_check(&self, served: &std::sync::RwLock<Served>) -> Vec<Diagnostic> {
@@ -469,6 +450,7 @@ impl Builder {
         let mut outputs = outputs;
         outputs.par_sort_by(|a, b| a.path.cmp(&b.path));
         let assets: Vec<String> = self
+            .inputs
             .files
             .iter()
             .filter(|f| !f.path.ends_with(".md") && f.path != "content/site.yaml")
@@ -476,7 +458,7 @@ impl Builder {
             .collect();
         let base_url = self.opts.base_url.clone().unwrap_or_default();
         let sources = linkcheck::LinkSources {
-            content: &self.files,
+            content: &self.inputs.files,
             templates: &self.templates,
             assets: &assets,
         };
@@ -493,28 +475,7 @@ impl Builder {
 
 /// A path produced by two renderers, as `render_all` reports it.
 fn duplicates(paths: &[BTreeSet<String>]) -> Vec<Diagnostic> {
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    let mut out = Vec::new();
-    for (i, set) in paths.iter().enumerate() {
-        for p in set {
-            if let Some(&j) = seen.get(p.as_str()) {
-                if j != i {
-                    out.push(
-                        Diagnostic::error(
-                            format!("public/{p}"),
-                            0,
-                            0,
-                            "deux pages seraient écrites au même endroit",
-                        )
-                        .with_suggestion(
-                            "deux fichiers portent sans doute le même nom : renommez l'un d'eux",
-                        ),
-                    );
-                }
-            } else {
-                seen.insert(p, i);
-            }
-        }
-    }
-    out
+    let mut all: Vec<String> = paths.iter().flatten().cloned().collect();
+    all.sort_unstable();
+    render::duplicates(&all)
 }

@@ -376,7 +376,7 @@ fn image(
 ) -> Option<String> {
     let written = a.front.image.as_deref()?;
     let path = urls::join_in_content(&format!("content/lettres/{}", letter.id), written)?;
-    if let Some(set) = ctx.index.images.get(&path) {
+    if let Some(set) = ctx.images.get(&path) {
         // Re-encoded as JPEG or PNG whatever the source (WebP included).
         return Some(ctx.url(&set.email.url));
     }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::images::codec::{Derived, Encoded, Format};
+use crate::render::images::codec::{Derived, Encoded, Format};
 
 /// Changes whenever the variants made from a source would change (widths,
 /// qualities, encoders): old entries are then simply never read again.

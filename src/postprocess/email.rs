@@ -1,6 +1,6 @@
-//! The `post-process` stage: streaming HTML rewriting with lol_html
-//! (absolute URLs, UTM parameters, image attributes, anything that could run
-//! removed) and CSS inlining with css-inline, for the e-mail edition.
+//! Post-processing of the e-mail edition: streaming HTML rewriting with
+//! lol_html (absolute URLs, UTM parameters, image attributes, anything that
+//! could run removed) and CSS inlining with css-inline.
 //!
 //! Everything here is bytes in, bytes out: no site model, no disk.
 

@@ -3,15 +3,13 @@
 //! (1200 px shown at the column width), re-encoded without metadata, and
 //! cached by content hash.
 //!
-//! [`plan::plan`] says what is needed (pure, from the resolved site);
+//! [`crate::resolve::images::plan`] says what is needed (pure, from the resolved site);
 //! [`process`] makes it (decoding, or reading the cache) and returns the
 //! [`Catalog`] renderers read, the files to publish and the diagnostics;
-//! [`rewrite`] points the HTML at the variants.
+//! [`crate::postprocess::images`] points the HTML at the variants.
 
 pub mod cache;
 pub mod codec;
-pub mod plan;
-pub mod rewrite;
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::Instant;
@@ -23,7 +21,7 @@ use crate::load::SourceFile;
 use crate::render::Output;
 use crate::urls;
 use codec::{CodecError, Derived, EMAIL_MAX_BYTES};
-use plan::{Need, Plan};
+use crate::resolve::images::{Need, Plan};
 
 /// The e-mail column and the narrowest slot of the web: an image narrower
 /// than this is shown small or blurred.
@@ -216,6 +214,53 @@ pub fn process(plan: &Plan, files: &[SourceFile], cache_dir: Option<&Cache>) -> 
     p
 }
 
+/// `serve`'s memo of the image step: the last result, kept while the
+/// plan and the bytes of its sources stay the same (an edit to an article
+/// does not read the cached variants of every photo again).
+#[derive(Default)]
+pub struct Memo {
+    key: Option<u64>,
+    last: std::sync::Arc<Processed>,
+}
+
+impl Memo {
+    /// [`process`], or the last result when nothing it depends on changed.
+    pub fn process(
+        &mut self,
+        plan: &Plan,
+        files: &[SourceFile],
+        cache: Option<&Cache>,
+    ) -> std::sync::Arc<Processed> {
+        let key = memo_key(plan, files);
+        if self.key != Some(key) {
+            self.last = std::sync::Arc::new(process(plan, files, cache));
+            self.key = Some(key);
+        }
+        self.last.clone()
+    }
+}
+
+/// A fingerprint of what [`process`] reads: the plan and its sources' bytes.
+fn memo_key(plan: &Plan, files: &[SourceFile]) -> u64 {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    for n in &plan.needs {
+        h.update(n.source.as_bytes());
+        for u in &n.uses {
+            h.update(u.page.as_bytes());
+            h.update(&u.line.to_le_bytes());
+            h.update(&u.column.to_le_bytes());
+            h.update(u.letter.as_deref().unwrap_or("").as_bytes());
+            h.update(u.source.as_bytes());
+        }
+        let bytes = files
+            .binary_search_by(|f| f.path.as_str().cmp(&n.source))
+            .map_or(&[][..], |i| files[i].bytes.as_slice());
+        h.update(&(bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    h.digest()
+}
+
 /// The cache key, the variants, and whether they came from the cache.
 type Made = Result<(String, Derived, bool), CodecError>;
 
@@ -292,7 +337,7 @@ fn publish(p: &mut Processed, need: &Need, key: &str, d: Derived) {
     );
 }
 
-fn at(u: &plan::Use, severity_error: bool, message: String) -> Diagnostic {
+fn at(u: &crate::resolve::images::Use, severity_error: bool, message: String) -> Diagnostic {
     let d = if severity_error {
         Diagnostic::error(&u.page, u.line, u.column, message)
     } else {

@@ -9,9 +9,9 @@ use std::cell::Cell;
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
-use crate::images::{Catalog, ImageSet};
+use crate::render::images::{Catalog, ImageSet};
 use crate::postprocess::decode_entities;
-use crate::render::Output;
+use crate::output::Output;
 use crate::urls;
 
 /// `sizes` of a body image: the text column (`--measure`, 44rem) or the screen.
@@ -149,7 +149,7 @@ pub fn email_handlers<'h>(
                 let width = slot.min(e.width);
                 el.set_attribute("src", &format!("{base_path}{}", e.url))?;
                 el.set_attribute("width", &width.to_string())?;
-                let height = super::codec::scaled_height(e.width, e.height, width);
+                let height = crate::render::images::codec::scaled_height(e.width, e.height, width);
                 el.set_attribute("height", &height.to_string())?;
             }
             for a in ["loading", "srcset", "sizes"] {
@@ -183,7 +183,7 @@ pub fn feed(text: &str, catalog: &Catalog, base_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::images::{ImageSet, Variant};
+    use crate::render::images::{ImageSet, Variant};
     use crate::postprocess::{EmailLinks, rewrite_email, rewrite_email_after};
 
     fn variant(width: u32, url: &str) -> Variant {
