@@ -403,7 +403,8 @@ fn settle_leftovers(names: &Names) -> Result<(), Diagnostic> {
 /// list beside the output names it (none after some interruptions: the
 /// tree is then compared byte by byte).
 fn find_manifest(names: &Names, id: &str) -> HashMap<String, (u64, u64)> {
-    for m in &names.manifests {
+    // The spare's own list first: the one that names it, but for a kill.
+    for m in names.manifests.iter().rev() {
         let Ok(text) = fs::read_to_string(m) else {
             continue;
         };

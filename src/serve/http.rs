@@ -121,6 +121,7 @@ fn handle(mut stream: TcpStream, server: &Server, hub: &Hub) {
         Err(0) => return,
         Err(431) => {
             let _ = text(431, "en-têtes de requête trop grands\n").send(&mut stream, false);
+            wire::drain(&mut stream);
             return;
         }
         Err(status) => {

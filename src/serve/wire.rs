@@ -14,6 +14,22 @@ pub const MAX_HEAD: usize = 16 * 1024;
 /// Time a client has to send its request head.
 pub const READ_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// After an early answer: stops writing and reads what the client still
+/// sends (at most 4 MiB, for at most a second), so that closing does not
+/// reset the connection before the client has read the answer.
+pub fn drain(stream: &mut TcpStream) {
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(1)));
+    let mut chunk = [0u8; 16 * 1024];
+    let mut left = 4usize << 20;
+    while left > 0 {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => left = left.saturating_sub(n),
+        }
+    }
+}
+
 /// What is kept of a request.
 #[derive(Debug)]
 pub struct Head {
