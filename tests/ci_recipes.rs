@@ -7,9 +7,9 @@
 use std::path::Path;
 use std::process::Command;
 
-fn recipe(name: &str) -> serde_yaml_ng::Value {
+fn recipe(name: &str) -> yaml_serde::Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci").join(name);
-    serde_yaml_ng::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {

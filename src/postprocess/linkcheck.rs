@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, closest};
 use crate::load::SourceFile;
-use crate::render::Output;
+use crate::output::Output;
 use crate::render::theme::ThemeFile;
 use crate::urls;
 
