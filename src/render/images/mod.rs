@@ -108,7 +108,8 @@ impl Catalog {
         self.by_source.iter()
     }
 
-    fn insert(&mut self, source: String, set: ImageSet) {
+    /// Adds the set made from `source`.
+    pub fn insert(&mut self, source: String, set: ImageSet) {
         self.by_url.insert(urls::asset_url(&source), source.clone());
         for v in set.web.iter().chain([&set.email]) {
             self.by_url.insert(v.url.clone(), source.clone());
