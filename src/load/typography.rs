@@ -36,7 +36,11 @@ fn is_space(c: char) -> bool {
 /// True when the word around byte `i` looks like a URL or e-mail address,
 /// where punctuation must be left alone.
 fn in_url_like(text: &str, i: usize) -> bool {
-    let start = text[..i].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    // Past the white space found, which may be several bytes (U+00A0).
+    let start = text[..i]
+        .char_indices()
+        .rfind(|(_, c)| c.is_whitespace())
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let end = text[i..]
         .find(char::is_whitespace)
         .map_or(text.len(), |p| i + p);
@@ -326,6 +330,19 @@ mod tests {
             "voir https://x.org/a?b=c;d"
         );
         assert_eq!(t("écrire à a@b.fr!"), "écrire à a@b.fr!");
+    }
+
+    #[test]
+    fn spacing_is_idempotent_and_takes_pasted_no_break_spaces() {
+        for s in [
+            "Tribune : plus de 50 élus ; « vraiment » ?",
+            "Maroc\u{a0}: mission",
+            "soirée\u{202f}; le 3 juillet ! Voir https://x.fr/?a=1;b",
+        ] {
+            let once = title_text(s);
+            assert_eq!(title_text(&once), once, "{s}");
+        }
+        assert_eq!(t("Maroc\u{a0}: mission"), "Maroc\u{a0}: mission");
     }
 
     #[test]
