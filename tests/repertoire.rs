@@ -376,6 +376,14 @@ fn import_transliterates_file_names_and_keeps_formula_cells_whole() {
     build_ok(&site);
 }
 
+#[test]
+fn new_suggests_transliterated_file_names() {
+    let site = TempSite::fixture("repertoire-import");
+    let r = run_in(site.path(), &["new", "partenariat", "japon", "Nantes-Kōbe"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("« nantes-kobe »"), "{}", r.stderr);
+}
+
 // ---- browser: search on 15,000 partnerships, and print ----
 
 fn node(script: &str, args: &[&str]) -> serde_json::Value {

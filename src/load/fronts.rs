@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn event_fields_get_typography_and_urls_do_not() {
-        let mut e: EventFront = serde_yaml_ng::from_str(
+        let mut e: EventFront = yaml_serde::from_str(
             "title: \"Les 9^es Assises : quel avenir ?\"\nsubtitle: \"« Relais » d'Afrique\"\n\
              place: \"Sénat ; salle Clemenceau\"\nlink: \"https://x.fr/a?b=c;d\"\n",
         )
