@@ -4,7 +4,7 @@
 
 pub mod attachments;
 pub mod cache;
-mod fastyaml;
+pub mod fastyaml;
 pub mod frontmatter;
 mod fronts;
 pub mod markdown;
