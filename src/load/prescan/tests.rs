@@ -205,6 +205,14 @@ fn unknown_escapes_in_double_quotes() {
 }
 
 #[test]
+fn an_indented_first_key_is_named() {
+    let (l, c, m, h) = one("  title: x\nsection: y\n");
+    assert_eq!((l, c), (3, 1));
+    assert!(m.contains("ligne 2"), "{m}");
+    assert!(h.contains("début de ligne"), "{h}");
+}
+
+#[test]
 fn document_markers_inside() {
     let (l, _, m, _) = one("title: a\n...\nsection: b\n");
     assert_eq!(l, 3);
