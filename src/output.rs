@@ -61,4 +61,3 @@ pub struct Discard;
 impl Sink for Discard {
     fn put(&self, _output: Output) {}
 }
-

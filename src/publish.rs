@@ -43,7 +43,9 @@ pub fn copies(root: &Path, assets: &[String]) -> Vec<Copy> {
         .iter()
         .map(|a| Copy {
             source: root.join(a),
-            dest: crate::urls::asset_url(a).trim_start_matches('/').to_string(),
+            dest: crate::urls::asset_url(a)
+                .trim_start_matches('/')
+                .to_string(),
         })
         .collect()
 }

@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::Command;
 
 fn recipe(name: &str) -> yaml_serde::Value {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/ci").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs/ci")
+        .join(name);
     yaml_serde::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
@@ -61,9 +63,15 @@ fn github_recipe_keys_the_cached_binary_on_the_commit_it_installs() {
             .iter()
             .find(|s| s["id"].as_str() == Some("version"))
             .unwrap_or_else(|| panic!("{name:?} : pas d'étape `version`"));
-        let cache = steps.iter().find(|s| s["id"].as_str() == Some("cache")).unwrap();
+        let cache = steps
+            .iter()
+            .find(|s| s["id"].as_str() == Some("cache"))
+            .unwrap();
         let key = cache["with"]["key"].as_str().unwrap();
-        assert!(key.contains("steps.version.outputs.rev"), "{name:?} : {key}");
+        assert!(
+            key.contains("steps.version.outputs.rev"),
+            "{name:?} : {key}"
+        );
         assert!(!key.contains("CUFPRESS_REV"), "{name:?} : {key}");
         let install = steps
             .iter()
@@ -124,7 +132,11 @@ fn gitlab_recipe_reinstalls_when_the_revision_moves() {
         format!("#!/bin/sh\necho \"$@\" >> {}\n", log.display()),
     )
     .unwrap();
-    Command::new("chmod").arg("+x").arg(bin.join("cargo")).status().unwrap();
+    Command::new("chmod")
+        .arg("+x")
+        .arg(bin.join("cargo"))
+        .status()
+        .unwrap();
     let home = tmp.path().join(".cargo");
     std::fs::create_dir_all(&home).unwrap();
     let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
@@ -149,5 +161,8 @@ fn gitlab_recipe_reinstalls_when_the_revision_moves() {
     let second = commit(&repo, "2");
     let installs = run();
     assert_eq!(installs.lines().count(), 2, "{installs}");
-    assert!(installs.lines().last().unwrap().contains(&second), "{installs}");
+    assert!(
+        installs.lines().last().unwrap().contains(&second),
+        "{installs}"
+    );
 }

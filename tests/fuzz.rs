@@ -15,8 +15,9 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use cufpress::Options;
 use cufpress::diagnostics::Diagnostic;
-use cufpress::load::{LoadOptions, SourceFile, load_site};
+use cufpress::load::{SourceFile, load_site};
 
 /// The default seed and number of library cases.
 const SEED: u64 = 0x00C0_FFEE_2025;
@@ -242,7 +243,7 @@ fn mutated_sites_load_with_french_located_diagnostics() {
         }
         let start = Instant::now();
         let run = catch_unwind(AssertUnwindSafe(|| {
-            let (site, mut diags) = load_site(&files, &LoadOptions::default());
+            let (site, mut diags) = load_site(&files, &Options::default());
             if let Some(site) = site {
                 diags.extend(cufpress::resolve::resolve(site).2);
             }

@@ -62,7 +62,10 @@ fn serve_previews_show_the_resized_images_and_srcset() {
     let img = imgs.first().expect("the article's photo");
     let src = img.value().attr("src").unwrap();
     let srcset = img.value().attr("srcset").expect("srcset in the preview");
-    assert!(srcset.contains(" 480w") && srcset.contains(" 960w"), "{srcset}");
+    assert!(
+        srcset.contains(" 480w") && srcset.contains(" 960w"),
+        "{srcset}"
+    );
     assert!(
         !src.ends_with("assises-antananarivo.jpg"),
         "the preview points at the original: {src}"

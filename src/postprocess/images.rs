@@ -9,9 +9,9 @@ use std::cell::Cell;
 use lol_html::html_content::Element;
 use lol_html::{RewriteStrSettings, element, rewrite_str};
 
-use crate::render::images::{Catalog, ImageSet};
-use crate::postprocess::decode_entities;
 use crate::output::Output;
+use crate::postprocess::decode_entities;
+use crate::render::images::{Catalog, ImageSet};
 use crate::urls;
 
 /// `sizes` of a body image: the text column (`--measure`, 44rem) or the screen.
@@ -183,8 +183,8 @@ pub fn feed(text: &str, catalog: &Catalog, base_path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::images::{ImageSet, Variant};
     use crate::postprocess::{EmailLinks, rewrite_email, rewrite_email_after};
+    use crate::render::images::{ImageSet, Variant};
 
     fn variant(width: u32, url: &str) -> Variant {
         Variant {

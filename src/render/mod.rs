@@ -5,8 +5,8 @@ pub mod agenda;
 pub mod changes;
 pub mod email;
 pub mod feeds;
-pub mod images;
 pub mod ics;
+pub mod images;
 pub mod programmes;
 pub mod repertoire;
 pub mod theme;
@@ -17,8 +17,8 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
-pub use crate::output::{Collect, Discard, Output, Sink};
 use crate::model::Site;
+pub use crate::output::{Collect, Discard, Output, Sink};
 use crate::resolve::Index;
 use theme::Theme;
 

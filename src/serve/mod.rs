@@ -14,7 +14,6 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
-
 use crate::Options;
 use state::{Builder, Outcome, Served};
 

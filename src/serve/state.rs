@@ -205,7 +205,10 @@ impl Builder {
     }
 
     fn update_content(&mut self, abs: &Path, rel: String) -> Vec<String> {
-        let at = self.inputs.files.binary_search_by(|f| f.path.as_str().cmp(&rel));
+        let at = self
+            .inputs
+            .files
+            .binary_search_by(|f| f.path.as_str().cmp(&rel));
         let meta = std::fs::symlink_metadata(abs);
         if meta.as_ref().is_ok_and(|m| m.is_dir()) || (meta.is_err() && at.is_err()) {
             // A folder created, moved or removed, or a file renamed away

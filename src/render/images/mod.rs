@@ -19,9 +19,9 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
 use crate::render::Output;
+use crate::resolve::images::{Need, Plan};
 use crate::urls;
 use codec::{CodecError, Derived, EMAIL_MAX_BYTES};
-use crate::resolve::images::{Need, Plan};
 
 /// The e-mail column and the narrowest slot of the web: an image narrower
 /// than this is shown small or blurred.
