@@ -320,12 +320,11 @@ fn strip_tags(html: &str, limit: usize) -> (String, bool) {
                 out.push(' ');
             }
         }
-        if out.len() >= limit {
-            if let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace()) {
+        if out.len() >= limit
+            && let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace()) {
                 out.truncate(ws + 1);
                 return (out, true);
             }
-        }
     }
     if !in_tag {
         out.push_str(&html[pos..]);

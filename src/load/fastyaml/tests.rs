@@ -268,7 +268,7 @@ fn write(node: &Node, indent: usize, pick: &mut impl Iterator<Item = u8>, out: &
             out.push('\n');
             let inner = indent + step.max(1);
             for (k, v) in entries {
-                if pick.next().unwrap_or(0) % 9 == 0 {
+                if pick.next().unwrap_or(0).is_multiple_of(9) {
                     out.push_str(
                         ["\n", "  # c\n", "#\n"][usize::from(pick.next().unwrap_or(0) % 3)],
                     );
@@ -283,7 +283,7 @@ fn write(node: &Node, indent: usize, pick: &mut impl Iterator<Item = u8>, out: &
             for item in items {
                 out.push_str(&format!("{}-", " ".repeat(inner)));
                 match item {
-                    Node::Map(entries) if pick.next().unwrap_or(0) % 4 != 0 => {
+                    Node::Map(entries) if !pick.next().unwrap_or(0).is_multiple_of(4) => {
                         let spaces = 1 + usize::from(pick.next().unwrap_or(0) % 2);
                         let col = inner + 1 + spaces;
                         for (i, (k, v)) in entries.iter().enumerate() {

@@ -59,7 +59,7 @@ pub fn render(
     };
     // Images first, then links and safety, in one pass over the document.
     let images =
-        crate::postprocess::images::email_handlers(&ctx.images, &ctx.base_path, IMAGE_WIDTH);
+        crate::postprocess::images::email_handlers(ctx.images, &ctx.base_path, IMAGE_WIDTH);
     let rewritten = postprocess::rewrite_email_after(&raw, &links, images)
         .map_err(|e| fail("de la réécriture des liens", e))?;
     for src in &rewritten.dropped_images {
