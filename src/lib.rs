@@ -252,9 +252,9 @@ pub fn generate_into(
     let Some(site) = loaded else {
         return (None, diags);
     };
-    let (site, mut index, d) = timings::stage("resolve", || resolve::resolve(site));
+    let year = chrono::Datelike::year(&opts.today);
+    let (site, mut index, d) = timings::stage("resolve", || resolve::resolve(site, year));
     diags.extend(d);
-    resolve::repertoire::check(&site, chrono::Datelike::year(&opts.today), &mut diags);
     let processed = timings::stage("images", || {
         images::process(&images::plan::plan(&site), files, image_cache)
     });

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use serde_yaml_ng::Value;
 
 use crate::diagnostics::{Diagnostic, suggestion_for};
-use crate::schema::{Key, KeyLocator, check_keys};
+use crate::schema::{Key, KeyLocator, check_keys, check_values};
 
 /// A file cut in two.
 #[derive(Debug)]
@@ -192,6 +192,7 @@ pub fn parse<T: DeserializeOwned>(
     }
     let locator = KeyLocator::new(yaml, offset);
     let mut errors = check_keys(&value, schema, file, source, &locator);
+    errors.extend(check_values(&value, schema, file, source, &locator));
     let key_lines = locator.top_level();
     // Fast path: the tree already parsed. Only a failure is parsed again,
     // from the text, for the located message.

@@ -243,14 +243,10 @@ impl Builder {
             return fail(served, diags);
         };
         let t0 = std::time::Instant::now();
-        let (site, index, d) = crate::resolve::resolve(site);
+        let year = chrono::Datelike::year(&self.opts.today);
+        let (site, index, d) = crate::resolve::resolve(site, year);
         timing("resolve", t0);
         diags.extend(d);
-        crate::resolve::repertoire::check(
-            &site,
-            chrono::Datelike::year(&self.opts.today),
-            &mut diags,
-        );
         let Ok(theme) = theme else {
             return fail(served, diags);
         };
