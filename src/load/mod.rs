@@ -484,6 +484,9 @@ impl PageSpec<'_> {
         let path = self.f.path.as_str();
         let text = frontmatter::decode(path, &self.f.bytes).map_err(|d| vec![d])?;
         let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
+        if let Some(d) = values::forbidden_in(path, &text, split.yaml, split.yaml_offset) {
+            return Err(vec![d]);
+        }
         body_diags.extend(frontmatter::comment_warnings(
             path,
             &text,
@@ -552,6 +555,9 @@ pub fn read_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
 fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = f.path.as_str();
     let text = frontmatter::decode(path, &f.bytes).map_err(|d| vec![d])?;
+    if let Some(d) = values::forbidden_in(path, &text, &text, 0) {
+        return Err(vec![d]);
+    }
     let (config, lines): (SiteConfig, _) = frontmatter::parse(path, &text, &text, 0, SITE_KEYS)?;
     let mut errors = Vec::new();
     if let Some(p) = values::base_url_problem(&config.base_url) {

@@ -61,6 +61,27 @@ pub fn forbidden_char_problem(c: char) -> Problem {
     )
 }
 
+/// The error for the first forbidden character of `part`, a piece of
+/// `source` starting after `offset` lines (a front matter, `site.yaml`),
+/// found before the YAML parser sees it.
+pub fn forbidden_in(
+    file: &str,
+    source: &str,
+    part: &str,
+    offset: u32,
+) -> Option<crate::diagnostics::Diagnostic> {
+    let (at, c) = forbidden_char(part)?;
+    let before = &part[..at];
+    let line = offset + before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
+    let p = forbidden_char_problem(c);
+    Some(
+        crate::diagnostics::Diagnostic::error(file, line, col, p.message)
+            .with_suggestion(p.suggestion)
+            .with_source(source),
+    )
+}
+
 const URL_HINT: &str = "une adresse commence par https://, http://, mailto: ou tel:, ou par / pour une page du site (par exemple https://www.cites-unies-france.org/agenda/)";
 
 /// Checks an address written in a URL key (`link`, `website`, `url`…):
