@@ -22,12 +22,6 @@ pub const PLACEHOLDER_PARTNERSHIP_BODY: &str = "Historique, objectifs et actions
 pub const PLACEHOLDER_FRENCH: &str = "Collectivité française à compléter";
 /// See [`PLACEHOLDER_FRENCH`].
 pub const PLACEHOLDER_PARTNER: &str = "Collectivité partenaire à compléter";
-/// Bodies written by earlier versions of `cufpress new`.
-const OLD_BODIES: &[&str] = &[
-    "Description de l'événement.",
-    "Historique, objectifs et actions du partenariat.",
-];
-
 /// Marks every diagnostic of a draft (even with `--drafts`, where drafts
 /// are published) so the writer knows which mistakes are in unpublished work.
 pub fn mark(site: &Site, diags: &mut Diagnostics) {
@@ -128,10 +122,7 @@ fn body<F>(page: &Page<F>, diags: &mut Diagnostics) {
         PLACEHOLDER_EVENT_BODY,
         PLACEHOLDER_PARTNERSHIP_BODY,
     ];
-    let placeholder = current
-        .iter()
-        .find(|p| text.contains(**p))
-        .or_else(|| OLD_BODIES.iter().find(|p| text == **p));
+    let placeholder = current.iter().find(|p| text.contains(**p));
     if let Some(p) = placeholder {
         let before = page.source.find(p).unwrap_or(0);
         let line = page.source[..before].matches('\n').count() as u32 + 1;
