@@ -36,7 +36,12 @@ fn is_space(c: char) -> bool {
 /// True when the word around byte `i` looks like a URL or e-mail address,
 /// where punctuation must be left alone.
 fn in_url_like(text: &str, i: usize) -> bool {
-    let start = text[..i].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    // After the whitespace character, which may be several bytes (U+202F).
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let end = text[i..]
         .find(char::is_whitespace)
         .map_or(text.len(), |p| i + p);
@@ -283,6 +288,14 @@ mod tests {
         assert_eq!(t("Attention!"), "Attention\u{202F}!");
         assert_eq!(t("a ; b"), "a\u{202F}; b");
         assert_eq!(t("Quoi ?!"), "Quoi\u{202F}?!");
+    }
+
+    #[test]
+    fn a_multibyte_space_before_a_word_with_a_mark_is_no_panic() {
+        // Found by tests/fuzz.rs: the word start was taken one byte after
+        // a three-byte U+202F.
+        assert_eq!(t("a\u{202f}group:x"), "a\u{202f}group:x");
+        assert_eq!(t("\u{202f}b; c"), "\u{202f}b\u{202F}; c");
     }
 
     #[test]
