@@ -623,6 +623,50 @@ fn not_checked(path: &str, line: u32) -> Diagnostic {
     .with_suggestion("corrigez l'erreur ci-dessus, puis relancez cufpress check : ces vérifications seront faites")
 }
 
+/// The site's one-line texts (names in e-mail headers, page titles, …)
+/// hold no line break nor control character.
+fn one_line_values(
+    path: &str,
+    text: &str,
+    config: &SiteConfig,
+    lines: &BTreeMap<String, u32>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let values = [
+        ("title", Some(&config.title)),
+        ("letter_title", Some(&config.letter_title)),
+        ("language", Some(&config.language)),
+        ("base_url", Some(&config.base_url)),
+        ("phone", config.phone.as_ref()),
+        ("email", config.email.as_ref()),
+    ];
+    for (key, value) in values {
+        let Some(value) = value else { continue };
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() || prescan::forbidden(*c))
+        {
+            let what = if c == '\n' || c == '\r' {
+                "un saut de ligne".to_string()
+            } else {
+                prescan::char_name(c)
+            };
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    lines.get(key).copied().unwrap_or(1),
+                    1,
+                    format!("`{key}` contient {what} : cette valeur doit tenir sur une ligne"),
+                )
+                .with_suggestion(format!(
+                    "écrivez {key}: \"…\" sur une seule ligne, sans \\n ni bloc | ou >"
+                ))
+                .with_source(text),
+            );
+        }
+    }
+}
+
 /// What could be read of a `site.yaml` that has mistakes.
 fn recovered_config(f: &SourceFile) -> Option<SiteConfig> {
     let text = frontmatter::decode(&f.path, &f.bytes).ok()?;
@@ -645,6 +689,7 @@ fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
                 .with_source(&text),
         );
     }
+    one_line_values(path, &text, &config, &lines, &mut errors);
     if config.sections.is_empty() {
         errors.push(
             Diagnostic::error(
