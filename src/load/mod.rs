@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod cache;
 pub mod fastyaml;
 pub mod frontmatter;
+mod fronts;
 pub mod markdown;
 pub mod prescan;
 pub mod typography;
@@ -505,20 +506,14 @@ pub fn is_slug(s: &str) -> bool {
 
 /// A slug made from any text: "Réunion du 14" → "reunion-du-14".
 pub fn to_slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let base = match c {
-            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
-            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'œ' | 'Œ' => 'o',
-            c => c.to_ascii_lowercase(),
-        };
-        if base.is_ascii_alphanumeric() {
-            out.push(base);
+    // deunicode transliterates any Latin script (« Kōbe » → Kobe, « œ » →
+    // oe, « ß » → ss) and gives ASCII for the rest.
+    let ascii = deunicode::deunicode_with_tofu(s, "-");
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -549,7 +544,7 @@ struct PageSpec<'a> {
 
 impl PageSpec<'_> {
     /// The page; mistakes of a body that still loads go to `body_diags`.
-    fn load<F: DeserializeOwned>(
+    fn load<F: DeserializeOwned + fronts::Typeset>(
         self,
         body_diags: &mut Vec<Diagnostic>,
     ) -> Result<Page<F>, Vec<Diagnostic>> {
@@ -576,7 +571,7 @@ impl PageSpec<'_> {
         // A front matter with mistakes still gives a page when a value could
         // be made of it: its other keys and references are checked in the
         // same run (its errors fail the build, so it is never published).
-        let (front, key_lines) = match outcome.parsed {
+        let (mut front, key_lines) = match outcome.parsed {
             Some(p) => {
                 body_diags.extend(outcome.errors);
                 body_diags.append(&mut md_diags);
@@ -591,6 +586,7 @@ impl PageSpec<'_> {
                 return Err(e);
             }
         };
+        front.typeset();
         let stem = path
             .rsplit('/')
             .next()
@@ -721,6 +717,8 @@ mod tests {
             to_slug("Réunion du groupe-pays Liban !"),
             "reunion-du-groupe-pays-liban"
         );
+        assert_eq!(to_slug("Kōbe (Hyōgo)"), "kobe-hyogo");
+        assert_eq!(to_slug("Cœur de Łódź, Straße"), "coeur-de-lodz-strasse");
     }
 
     #[test]

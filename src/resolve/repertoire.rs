@@ -18,7 +18,7 @@ pub const FRENCH_TYPES: &[(&str, &str)] = &[
 pub const KINDS: &[(&str, &str)] = &[
     ("jumelage", "Jumelage"),
     ("cooperation", "Coopération décentralisée"),
-    ("amitie", "Pacte d'amitié"),
+    ("amitie", "Pacte d’amitié"),
     ("autre", "Autre forme de partenariat"),
 ];
 
