@@ -146,7 +146,10 @@ fn plain_text_outputs_get_no_break_characters_and_no_markup() {
 
 #[test]
 fn theme_strings_and_fields_use_typographic_apostrophes() {
-    let site = built_sample();
+    let site = TempSite::sample();
+    let r = site.build(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("région française"), "{}", r.stderr);
     let article = site.read("lettres/2025-09/dcol-12e-appel/index.html");
     assert!(
         article.contains("Pour plus d\u{2019}informations"),
@@ -165,4 +168,9 @@ fn theme_strings_and_fields_use_typographic_apostrophes() {
     let japon = site.read("repertoire/japon/index.html");
     assert!(japon.contains("Pacte d\u{2019}amitié"), "{japon}");
     assert!(!japon.contains("Pacte d'amitié"));
+    assert!(
+        japon.contains("Provence-Alpes-Côte d\u{2019}Azur"),
+        "{japon}"
+    );
+    assert!(!japon.contains("Côte d'Azur"));
 }

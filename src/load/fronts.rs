@@ -100,9 +100,12 @@ impl Typeset for DirectoryFront {
 
 impl Typeset for PartnershipFront {
     fn typeset(&mut self) {
-        // Regions and types are checked against vocabularies: left as typed.
+        // Types are checked against vocabularies: left as typed. Regions
+        // are compared with the typographic apostrophe folded back.
         text(&mut self.french.name);
+        opt(&mut self.french.region);
         text(&mut self.partner.name);
+        opt(&mut self.partner.region);
         for Project { title, funding, .. } in &mut self.projects {
             text(title);
             funding.iter_mut().for_each(text);
