@@ -342,6 +342,19 @@ mod tests {
     }
 
     #[test]
+    fn spacing_is_idempotent_and_takes_pasted_no_break_spaces() {
+        for s in [
+            "Tribune : plus de 50 élus ; « vraiment » ?",
+            "Maroc\u{a0}: mission",
+            "soirée\u{202f}; le 3 juillet ! Voir https://x.fr/?a=1;b",
+        ] {
+            let once = title_text(s);
+            assert_eq!(title_text(&once), once, "{s}");
+        }
+        assert_eq!(t("Maroc\u{a0}: mission"), "Maroc\u{a0}: mission");
+    }
+
+    #[test]
     fn ordinals_become_superscripts() {
         assert_eq!(t("la 3e édition"), "la 3<sup>e</sup> édition");
         assert_eq!(t("la 17e"), "la 17<sup>e</sup>");

@@ -81,7 +81,7 @@ fn article(
     };
     t.para(&format!("{label}\u{a0}: {}", site_abs(ctx, &a.url)));
     if let Some(link) = &a.link {
-        t.para(&format!("Pour plus d'informations\u{a0}: {link}"));
+        t.para(&format!("Pour plus d’informations\u{a0}: {link}"));
     }
     t.blank();
 }
