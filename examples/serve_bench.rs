@@ -124,9 +124,10 @@ fn events(port: u16) -> Receiver<String> {
     std::thread::spawn(move || {
         for line in BufReader::new(s).lines().map_while(Result::ok) {
             if let Some(e) = line.strip_prefix("event: ")
-                && tx.send(e.to_string()).is_err() {
-                    return;
-                }
+                && tx.send(e.to_string()).is_err()
+            {
+                return;
+            }
         }
     });
     wait(&rx, "bonjour", Duration::from_secs(10));

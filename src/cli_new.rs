@@ -6,8 +6,12 @@ use chrono::{Datelike, Months, NaiveDate};
 use clap::{Args, Subcommand};
 
 use cufpress::dates;
-use cufpress::diagnostics::Diagnostic;
+use cufpress::diagnostics::{Diagnostic, suggestion_for};
 use cufpress::load::{is_slug, to_slug};
+use cufpress::resolve::drafts::{
+    PLACEHOLDER_ARTICLE_BODY, PLACEHOLDER_EVENT_BODY, PLACEHOLDER_FRENCH, PLACEHOLDER_PARTNER,
+    PLACEHOLDER_PARTNERSHIP_BODY, PLACEHOLDER_TITLE,
+};
 
 #[derive(Args)]
 pub struct NewArgs {
@@ -94,10 +98,12 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
         } => {
             month(&mois)?;
             slug(&nom)?;
+            issue_exists(&a.root, &mois)?;
+            let rubrique = section_id(&a.root, &rubrique)?;
             (
                 format!("content/lettres/{mois}/{nom}.md"),
                 format!(
-                    "---\ntitle: \"Titre à compléter\"\nsection: {rubrique}\ngroup: \nthemes: []\nsummary: \"\"\nlink: \nweight: 100\ndraft: true\n---\n\nÉcrivez ici le texte de l'article, puis retirez la ligne draft: true pour le publier.\n"
+                    "---\ntitle: \"{PLACEHOLDER_TITLE}\"\nsection: {rubrique}\ngroup: \nthemes: []\nsummary: \"\"\nlink: \nweight: 100\ndraft: true\n---\n\n{PLACEHOLDER_ARTICLE_BODY}\n"
                 ),
             )
         }
@@ -109,7 +115,7 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             (
                 format!("content/agenda/{}/{nom}.md", d.year()),
                 format!(
-                    "---\ntitle: \"Titre à compléter\"\nstart: {d}\nend: \nplace: \"\"\nformat: presentiel\nmembers_only: false\ngroup: \nlink: \n---\n\nDescription de l'événement.\n"
+                    "---\ntitle: \"{PLACEHOLDER_TITLE}\"\nstart: {d}\nend: \nplace: \"\"\nformat: presentiel\nmembers_only: false\ngroup: \nlink: \ndraft: true\n---\n\n{PLACEHOLDER_EVENT_BODY}\n"
                 ),
             )
         }
@@ -118,11 +124,59 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             slug(&nom)?;
             (
                 format!("content/repertoire/{pays}/{nom}.md"),
-                "---\nfrench:\n  name: \"Collectivité française à compléter\"\n  type: commune\n  region: \"\"\n  department: \"\"\npartner:\n  name: \"Collectivité partenaire à compléter\"\n  type: \"\"\n  region: \"\"\nkind: cooperation\nsince: \nthemes: []\nprojects: []\ncontacts: []\n---\n\nHistorique, objectifs et actions du partenariat.\n".to_string(),
+                format!(
+                    "---\nfrench:\n  name: \"{PLACEHOLDER_FRENCH}\"\n  type: commune\n  region: \"\"\n  department: \"\"\npartner:\n  name: \"{PLACEHOLDER_PARTNER}\"\n  type: \"\"\n  region: \"\"\nkind: cooperation\nsince: \nthemes: []\nprojects: []\ncontacts: []\ndraft: true\n---\n\n{PLACEHOLDER_PARTNERSHIP_BODY}\n"
+                ),
             )
         }
     };
     write_new(&a.root, &rel, &text)
+}
+
+/// An article goes into an issue that exists: its `_index.md` is there.
+fn issue_exists(root: &Path, mois: &str) -> Result<(), Diagnostic> {
+    let index = format!("content/lettres/{mois}/_index.md");
+    if root.join(&index).is_file() {
+        return Ok(());
+    }
+    Err(Diagnostic::error(
+        &index,
+        0,
+        0,
+        format!("le numéro {mois} n'existe pas encore : ce fichier manque"),
+    )
+    .with_suggestion(format!(
+        "créez d'abord le numéro avec « cufpress new lettre {mois} », puis l'article"
+    )))
+}
+
+/// The section id `wanted` stands for: an id of `site.yaml`, or the
+/// printed title of a section (« Actualités géographiques » → geographique).
+fn section_id(root: &Path, wanted: &str) -> Result<String, Diagnostic> {
+    let config = cufpress::load::read_config(root).map_err(|ds| {
+        ds.into_iter()
+            .next()
+            .unwrap_or_else(|| Diagnostic::error("content/site.yaml", 0, 0, "site.yaml illisible"))
+    })?;
+    let sections = &config.sections;
+    if sections.iter().any(|s| s.id == wanted) {
+        return Ok(wanted.to_string());
+    }
+    let key = to_slug(wanted);
+    if let Some(s) = sections
+        .iter()
+        .find(|s| to_slug(&s.title) == key || to_slug(&s.id) == key)
+    {
+        return Ok(s.id.clone());
+    }
+    let ids = sections.iter().map(|s| s.id.as_str());
+    Err(Diagnostic::error(
+        "--rubrique",
+        0,
+        0,
+        format!("rubrique « {wanted} » inconnue (absente de sections dans site.yaml)"),
+    )
+    .with_suggestion(suggestion_for(wanted, ids)))
 }
 
 fn write_new(root: &Path, rel: &str, text: &str) -> Result<String, Diagnostic> {

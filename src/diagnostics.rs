@@ -205,6 +205,11 @@ impl Diagnostics {
         self.items
     }
 
+    /// Changes every diagnostic in place (e.g. to mark a draft's).
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
+        self.items.iter_mut().for_each(f);
+    }
+
     /// Iterates without sorting.
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.items.iter()

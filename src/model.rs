@@ -404,6 +404,9 @@ pub struct EventFront {
     /// Short line above the title.
     #[serde(default)]
     pub subtitle: Option<String>,
+    /// Left out unless drafts are asked for.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// How an event is attended.
@@ -441,6 +444,9 @@ pub struct ProgrammeFront {
     /// Milestones.
     #[serde(default)]
     pub timeline: Vec<Milestone>,
+    /// Left out unless drafts are asked for.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// The rule to complete a programme.
@@ -533,6 +539,9 @@ pub struct PartnershipFront {
     /// Website.
     #[serde(default)]
     pub website: Option<String>,
+    /// Left out unless drafts are asked for.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 /// A French local authority.
@@ -595,12 +604,12 @@ fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D
 
 // ---- the key schema of each file kind, for unknown-key and typo detection ----
 
-const SOCIAL: &[Key] = &[("name", Shape::Leaf), ("url", Shape::Leaf)];
+const SOCIAL: &[Key] = &[("name", Shape::Leaf), ("url", Shape::Url)];
 const SECTION: &[Key] = &[("id", Shape::Leaf), ("title", Shape::Leaf)];
 const MAILING: &[Key] = &[
     ("utm_source", Shape::Leaf),
     ("utm_medium", Shape::Leaf),
-    ("unsubscribe", Shape::Leaf),
+    ("unsubscribe", Shape::MergeTagOrUrl),
     ("full_text", Shape::Leaf),
 ];
 /// Keys of `site.yaml`.
@@ -611,7 +620,7 @@ pub const SITE_KEYS: &[Key] = &[
     ("letter_title", Shape::Leaf),
     ("address", Shape::Leaf),
     ("phone", Shape::Leaf),
-    ("email", Shape::Leaf),
+    ("email", Shape::Email),
     ("social", Shape::List(SOCIAL)),
     ("sections", Shape::List(SECTION)),
     ("themes", Shape::Free),
@@ -648,7 +657,7 @@ pub const ARTICLE_KEYS: &[Key] = &[
     ("themes", Shape::Leaf),
     ("date", Shape::Leaf),
     ("summary", Shape::Leaf),
-    ("link", Shape::Leaf),
+    ("link", Shape::Url),
     ("image", Shape::Leaf),
     ("image_alt", Shape::Leaf),
     ("author", Shape::Leaf),
@@ -664,7 +673,7 @@ pub const EVENT_KEYS: &[Key] = &[
     ("format", Shape::Leaf),
     ("members_only", Shape::Leaf),
     ("group", Shape::Leaf),
-    ("link", Shape::Leaf),
+    ("link", Shape::Url),
     ("themes", Shape::Leaf),
     ("highlight", Shape::Leaf),
     ("programme", Shape::Leaf),
@@ -672,11 +681,12 @@ pub const EVENT_KEYS: &[Key] = &[
     ("audience", Shape::Leaf),
     ("partners", Shape::Leaf),
     ("subtitle", Shape::Leaf),
+    ("draft", Shape::Leaf),
 ];
 const CONTACT: &[Key] = &[
     ("name", Shape::Leaf),
     ("role", Shape::Leaf),
-    ("email", Shape::Leaf),
+    ("email", Shape::Email),
 ];
 const NAMED_PARTNER: &[Key] = &[("name", Shape::Leaf), ("description", Shape::Leaf)];
 const MILESTONE: &[Key] = &[("date", Shape::Leaf), ("label", Shape::Leaf)];
@@ -690,6 +700,7 @@ pub const PROGRAMME_KEYS: &[Key] = &[
     ("contacts", Shape::List(CONTACT)),
     ("partners", Shape::List(NAMED_PARTNER)),
     ("timeline", Shape::List(MILESTONE)),
+    ("draft", Shape::Leaf),
 ];
 /// Keys of a directory.
 pub const DIRECTORY_KEYS: &[Key] = &[
@@ -726,5 +737,6 @@ pub const PARTNERSHIP_KEYS: &[Key] = &[
     ("themes", Shape::Leaf),
     ("projects", Shape::List(PROJECT)),
     ("contacts", Shape::List(CONTACT)),
-    ("website", Shape::Leaf),
+    ("website", Shape::Url),
+    ("draft", Shape::Leaf),
 ];

@@ -154,9 +154,9 @@ pub fn prepare<'a>(
     let Some(site) = loaded else {
         return (None, diags);
     };
-    let (site, index, d) = timings::stage("resolve", || resolve::resolve(site));
+    let year = chrono::Datelike::year(&opts.today);
+    let (site, index, d) = timings::stage("resolve", || resolve::resolve(site, year));
     diags.extend(d);
-    resolve::repertoire::check(&site, chrono::Datelike::year(&opts.today), &mut diags);
     let processed = timings::stage("images", || {
         let plan = resolve::images::plan(&site);
         match caches.image_memo {

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use yaml_serde::Value;
 
 use crate::diagnostics::{Diagnostic, suggestion_for};
+use crate::load::values;
 
 /// A key and the shape of its value.
 pub type Key = (&'static str, Shape);
@@ -22,6 +23,13 @@ pub enum Shape {
     List(&'static [Key]),
     /// A mapping with free keys (e.g. the `themes` vocabulary).
     Free,
+    /// An address published as a link (`href`): checked by
+    /// [`crate::load::values::url_problem`].
+    Url,
+    /// An e-mail address published as a `mailto:` link.
+    Email,
+    /// A mailing tool's merge tag or an address (`mailing.unsubscribe`).
+    MergeTagOrUrl,
 }
 
 /// Lines of the YAML text, to locate keys for diagnostics.
@@ -239,6 +247,170 @@ fn walk(
             }
             _ => {}
         }
+    }
+}
+
+/// Reports every value that must not be published as it is written: an
+/// address of a [`Shape::Url`] key that could run code (or is not an
+/// address), a malformed [`Shape::Email`] or [`Shape::MergeTagOrUrl`]
+/// value, and any string holding a control character or a non-character.
+/// The one place where every URL key of every schema is checked.
+pub fn check_values(
+    value: &Value,
+    schema: &'static [Key],
+    file: &str,
+    source: &str,
+    locator: &KeyLocator<'_>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = Reporter {
+        file,
+        source,
+        locator,
+    };
+    visit_map(value, schema, "", &at, &mut out);
+    out
+}
+
+/// Where value diagnostics go, and how they are located.
+struct Reporter<'a, 'y> {
+    file: &'a str,
+    source: &'a str,
+    locator: &'a KeyLocator<'y>,
+}
+
+impl Reporter<'_, '_> {
+    fn report(&self, path: &str, p: values::Problem, out: &mut Vec<Diagnostic>) {
+        let (line, col) = self
+            .locator
+            .locate_path(path)
+            .map(|(l, c)| (l, self.value_column(l, c)))
+            .unwrap_or((self.locator.offset + 1, 1));
+        out.push(
+            Diagnostic::error(self.file, line, col, format!("`{path}` : {}", p.message))
+                .with_suggestion(p.suggestion)
+                .with_source(self.source),
+        );
+    }
+
+    /// The column of the value after `key:` on file line `line`, or `col`.
+    fn value_column(&self, line: u32, col: u32) -> u32 {
+        let Some(text) = (line as usize)
+            .checked_sub(self.locator.offset as usize + 1)
+            .and_then(|i| self.locator.lines().get(i))
+        else {
+            return col;
+        };
+        let from = text
+            .char_indices()
+            .nth(col.saturating_sub(1) as usize)
+            .map_or(0, |(b, _)| b);
+        match text[from..].find(':') {
+            Some(colon) => {
+                let after = &text[from + colon + 1..];
+                let spaces = after.len() - after.trim_start().len();
+                let value_at = from + colon + 1 + spaces;
+                if value_at >= text.len() {
+                    return col;
+                }
+                text[..value_at].chars().count() as u32 + 1
+            }
+            None => col,
+        }
+    }
+}
+
+fn visit_map(
+    value: &Value,
+    schema: &'static [Key],
+    parent: &str,
+    at: &Reporter<'_, '_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let Value::Mapping(map) = value else {
+        visit_text(value, parent, at, out);
+        return;
+    };
+    for (k, v) in map {
+        let Value::String(key) = k else { continue };
+        let path = if parent.is_empty() {
+            key.clone()
+        } else {
+            format!("{parent}.{key}")
+        };
+        let shape = schema
+            .iter()
+            .find(|(name, _)| *name == key.as_str())
+            .map(|(_, s)| *s);
+        match (shape, v) {
+            (Some(Shape::Map(keys)), v) => visit_map(v, keys, &path, at, out),
+            (Some(Shape::List(keys)), Value::Sequence(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    visit_map(item, keys, &format!("{path}[{i}]"), at, out);
+                }
+            }
+            (Some(s @ (Shape::Url | Shape::Email | Shape::MergeTagOrUrl)), v) => {
+                visit_address(v, s, &path, at, out)
+            }
+            _ => visit_text(v, &path, at, out),
+        }
+    }
+}
+
+/// Checks the address (or list of addresses) of a URL-bearing key.
+fn visit_address(
+    value: &Value,
+    shape: Shape,
+    path: &str,
+    at: &Reporter<'_, '_>,
+    out: &mut Vec<Diagnostic>,
+) {
+    let check = match shape {
+        Shape::Email => values::email_problem,
+        Shape::MergeTagOrUrl => values::merge_tag_or_url_problem,
+        _ => values::url_problem,
+    };
+    match value {
+        Value::String(s) => {
+            if let Some(p) = check(s) {
+                at.report(path, p, out);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                visit_address(item, shape, &format!("{path}[{i}]"), at, out);
+            }
+        }
+        other => visit_text(other, path, at, out),
+    }
+}
+
+/// Reports the first forbidden character of every string below `value`.
+fn visit_text(value: &Value, path: &str, at: &Reporter<'_, '_>, out: &mut Vec<Diagnostic>) {
+    match value {
+        Value::String(s) => {
+            if let Some((_, c)) = values::forbidden_char(s) {
+                at.report(path, values::forbidden_char_problem(c), out);
+            }
+        }
+        Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                visit_text(item, &format!("{path}[{i}]"), at, out);
+            }
+        }
+        Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = k.as_str().unwrap_or("?");
+                let child = if path.is_empty() {
+                    key.to_string()
+                } else {
+                    format!("{path}.{key}")
+                };
+                visit_text(v, &child, at, out);
+            }
+        }
+        Value::Tagged(t) => visit_text(&t.value, path, at, out),
+        _ => {}
     }
 }
 

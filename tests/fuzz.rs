@@ -245,7 +245,7 @@ fn mutated_sites_load_with_french_located_diagnostics() {
         let run = catch_unwind(AssertUnwindSafe(|| {
             let (site, mut diags) = load_site(&files, &Options::default());
             if let Some(site) = site {
-                diags.extend(cufpress::resolve::resolve(site).2);
+                diags.extend(cufpress::resolve::resolve(site, 2025).2);
             }
             diags
         }));

@@ -101,9 +101,10 @@ fn events(port: u16) -> Receiver<(String, String)> {
             if let Some(e) = line.strip_prefix("event: ") {
                 event = e.to_string();
             } else if let Some(d) = line.strip_prefix("data: ")
-                && tx.send((event.clone(), d.to_string())).is_err() {
-                    return;
-                }
+                && tx.send((event.clone(), d.to_string())).is_err()
+            {
+                return;
+            }
         }
     });
     let (e, _) = rx

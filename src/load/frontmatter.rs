@@ -9,7 +9,7 @@ use yaml_serde::Value;
 
 use super::yamlerror::yaml_error;
 use crate::diagnostics::Diagnostic;
-use crate::schema::{Key, KeyLocator, check_keys};
+use crate::schema::{Key, KeyLocator, check_keys, check_values};
 
 /// A file cut in two.
 #[derive(Debug)]
@@ -264,6 +264,7 @@ fn typed<T: DeserializeOwned>(
     }
     let locator = KeyLocator::new(yaml, offset);
     let mut errors = check_keys(&value, schema, file, source, &locator);
+    errors.extend(check_values(&value, schema, file, source, &locator));
     let key_lines = locator.top_level();
     // Fast path: the tree already parsed. Only a failure is parsed again,
     // from the text, for the located message.

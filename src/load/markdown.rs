@@ -41,7 +41,9 @@ pub fn render(input: &MdInput<'_>) -> (Body, Vec<Diagnostic>) {
         code_depth: 0,
         raw_text_depth: 0,
         has_raw_html: false,
+        image: None,
     };
+    r.forbidden_chars();
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
@@ -52,6 +54,11 @@ pub fn render(input: &MdInput<'_>) -> (Body, Vec<Diagnostic>) {
     pulldown_cmark::html::push_html(&mut html, events);
     if r.has_raw_html {
         html = SANITIZER.clean(&html).to_string();
+    }
+    // Characters written as entities (`&#xFFFE;`) come out of the parser
+    // as they are: none may reach a page, a feed or an e-mail.
+    if let std::borrow::Cow::Owned(clean) = crate::load::values::strip_forbidden(&html) {
+        html = clean;
     }
     r.body.html = html;
     (r.body, r.diags)
@@ -77,6 +84,9 @@ struct Renderer<'i> {
     /// Inside a link written as a bare URL, or an image's alt text.
     raw_text_depth: u32,
     has_raw_html: bool,
+    /// Inside an image: where it starts, as written, and whether its
+    /// alternative text has any word yet.
+    image: Option<(usize, String, bool)>,
 }
 
 impl<'i> Renderer<'i> {
@@ -91,7 +101,18 @@ impl<'i> Renderer<'i> {
                     }
                     _ => {}
                 }
+                if end == TagEnd::Image {
+                    self.end_image();
+                }
                 Event::End(end)
+            }
+            Event::Text(text) if self.image.is_some() => {
+                if !text.trim().is_empty()
+                    && let Some(img) = &mut self.image
+                {
+                    img.2 = true;
+                }
+                Event::Text(text)
             }
             Event::Text(text) if self.code_depth == 0 && self.raw_text_depth == 0 => {
                 match typeset(&text) {
@@ -140,6 +161,7 @@ impl<'i> Renderer<'i> {
                 id,
             } => {
                 self.raw_text_depth += 1;
+                self.image = Some((range.start, dest_url.to_string(), false));
                 let dest = self.destination(dest_url, range.start, true);
                 Event::Start(Tag::Image {
                     link_type,
@@ -234,9 +256,48 @@ impl<'i> Renderer<'i> {
         }
     }
 
+    /// An image without alternative text is an error, as `image` without
+    /// `image_alt` is: screen readers and mail clients that block images
+    /// would have nothing to say.
+    fn end_image(&mut self) {
+        let Some((at, written, has_alt)) = self.image.take() else {
+            return;
+        };
+        if !has_alt {
+            self.diag(
+                at,
+                format!("image sans texte alternatif : « {written} »"),
+                &format!("écrivez entre les crochets ce que montre l'image : ![Description de l'image]({written})"),
+            );
+        }
+    }
+
+    /// Each forbidden character of the body (controls, non-characters),
+    /// reported where it is; they are removed from the HTML.
+    fn forbidden_chars(&mut self) {
+        let body = self.input.body;
+        let mut from = 0;
+        // A handful is enough to show the writer the problem.
+        for _ in 0..5 {
+            let Some((i, c)) = crate::load::values::forbidden_char(&body[from..]) else {
+                break;
+            };
+            let p = crate::load::values::forbidden_char_problem(c);
+            self.diag(from + i, p.message, &p.suggestion);
+            from += i + c.len_utf8();
+        }
+    }
+
     fn raw_html(&mut self, html: &str, at: usize) {
         self.has_raw_html = true;
         let lower = html.to_ascii_lowercase();
+        if lower.contains("<img") && !lower.contains("alt=") {
+            self.diag(
+                at,
+                "image sans texte alternatif : balise <img> sans attribut alt",
+                "ajoutez alt=\"ce que montre l'image\", ou écrivez l'image en Markdown : ![Description](images/photo.jpg)",
+            );
+        }
         for tag in [
             "script", "iframe", "object", "embed", "form", "style", "base", "meta",
         ] {
@@ -334,15 +395,16 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len()
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
             && let Some(b) = s
                 .get(i + 1..i + 3)
                 .and_then(|h| u8::from_str_radix(h, 16).ok())
-            {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
         out.push(bytes[i]);
         i += 1;
     }

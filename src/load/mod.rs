@@ -10,6 +10,7 @@ mod fronts;
 pub mod markdown;
 pub mod prescan;
 pub mod typography;
+pub mod values;
 mod yamlerror;
 
 use std::collections::BTreeMap;
@@ -184,6 +185,13 @@ fn load_site_with(
     load: impl Fn(&SourceFile, &str) -> FileLoad + Sync,
 ) -> (Option<Site>, Diagnostics) {
     let mut diags = Diagnostics::new();
+    if let Some(p) = opts.base_url.as_deref().and_then(values::base_url_problem) {
+        diags.push(
+            Diagnostic::error("--base-url", 0, 0, p.message)
+                .with_suggestion("par exemple --base-url https://www.cites-unies-france.org"),
+        );
+        return (None, diags);
+    }
     // site.yaml first: the base path of every internal link depends on it.
     let mut config = None;
     let mut base_path = opts.base_url.as_deref().map(crate::urls::base_path);
@@ -302,7 +310,7 @@ fn load_site_with(
             partnerships,
         });
     }
-    apply_drafts(&mut site, opts.drafts);
+    apply_drafts(&mut site, opts.drafts, &mut diags);
     match config {
         Some(c) => site.config = c,
         None => {
@@ -343,29 +351,73 @@ fn missing_index(dir: &str, what: &str) -> Diagnostic {
     ))
 }
 
-/// Leaves drafts out (unless asked for), remembering their paths for link checks.
-fn apply_drafts(site: &mut Site, keep: bool) {
-    if keep {
-        return;
-    }
+/// Every draft of `site`: files saying `draft: true`, and the articles of
+/// an issue that says it.
+pub fn draft_files(site: &Site) -> Vec<String> {
     let mut drafts = Vec::new();
-    site.letters.retain(|l| {
+    for l in &site.letters {
         if l.index.front.draft {
             drafts.push(l.index.path.clone());
             drafts.extend(l.articles.iter().map(|a| a.path.clone()));
+        } else {
+            let articles = l.articles.iter().filter(|a| a.front.draft);
+            drafts.extend(articles.map(|a| a.path.clone()));
         }
-        !l.index.front.draft
-    });
-    for l in &mut site.letters {
-        l.articles.retain(|a| {
-            if a.front.draft {
-                drafts.push(a.path.clone());
+    }
+    let events = site.events.iter().filter(|e| e.front.draft);
+    drafts.extend(events.map(|e| e.path.clone()));
+    let programmes = site.programmes.iter().filter(|p| p.front.draft);
+    drafts.extend(programmes.map(|p| p.path.clone()));
+    for d in &site.directories {
+        let partnerships = d.partnerships.iter().filter(|p| p.front.draft);
+        drafts.extend(partnerships.map(|p| p.path.clone()));
+    }
+    drafts
+}
+
+/// Notes the drafts to leave out of this build (none when drafts are
+/// asked for) and marks their diagnostics. They stay in the site until
+/// `resolve` has checked them like any other file; it then drops them.
+fn apply_drafts(site: &mut Site, keep: bool, diags: &mut Diagnostics) {
+    let drafts = draft_files(site);
+    if !drafts.is_empty() {
+        let set: std::collections::HashSet<&str> = drafts.iter().map(String::as_str).collect();
+        diags.for_each_mut(|d| {
+            if set.contains(d.file.as_str()) {
+                mark_draft(d);
             }
-            !a.front.draft
         });
     }
-    site.drafts = drafts;
+    site.drafts = if keep { Vec::new() } else { drafts };
 }
+
+/// True when the front matter of `bytes` says `draft: true`, read from the
+/// text so that a draft whose header does not parse is still named one.
+pub fn declares_draft(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(bytes);
+    let mut lines = text.lines();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return false;
+    }
+    lines.take_while(|l| l.trim_end() != "---").any(|l| {
+        l.strip_prefix("draft")
+            .map(|r| r.trim_start())
+            .and_then(|r| r.strip_prefix(':'))
+            .map(|v| v.split('#').next().unwrap_or("").trim())
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    })
+}
+
+/// Marks the diagnostics of a draft as such: drafts are checked like any
+/// file, and the writer should see which mistakes are in unpublished work.
+pub fn mark_draft(d: &mut Diagnostic) {
+    if !d.message.starts_with(DRAFT_MARK) {
+        d.message = format!("{DRAFT_MARK}{}", d.message);
+    }
+}
+
+/// What starts the message of a draft's diagnostic.
+pub const DRAFT_MARK: &str = "(brouillon) ";
 
 /// Loads one file. A page whose body has mistakes (dangerous HTML, a link
 /// leaving `content/`) is still loaded, so its references are checked in the
@@ -375,13 +427,17 @@ type FileLoad = (Option<Loaded>, Vec<Diagnostic>);
 
 fn load_file(f: &SourceFile, base_path: &str) -> FileLoad {
     let mut body_diags = Vec::new();
-    match load_kind(f, base_path, &mut body_diags) {
+    let (loaded, mut ds) = match load_kind(f, base_path, &mut body_diags) {
         Ok(l) => (l, body_diags),
         Err(mut ds) => {
             ds.append(&mut body_diags);
             (None, ds)
         }
+    };
+    if !ds.is_empty() && f.path.ends_with(".md") && declares_draft(&f.bytes) {
+        ds.iter_mut().for_each(mark_draft);
     }
+    (loaded, ds)
 }
 
 fn load_kind(
@@ -542,6 +598,9 @@ impl PageSpec<'_> {
         let path = self.f.path.as_str();
         let text = frontmatter::decode(path, &self.f.bytes).map_err(|d| vec![d])?;
         let split = frontmatter::split(path, &text).map_err(|d| vec![d])?;
+        if let Some(d) = values::forbidden_in(path, &text, split.yaml, split.yaml_offset) {
+            return Err(vec![d]);
+        }
         body_diags.extend(frontmatter::comment_warnings(
             path,
             &text,
@@ -599,6 +658,23 @@ impl PageSpec<'_> {
     }
 }
 
+/// Reads and checks `content/site.yaml` alone (for `cufpress new`).
+pub fn read_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
+    let rel = "content/site.yaml";
+    let bytes = std::fs::read(root.join(rel)).map_err(|_| {
+        vec![
+            Diagnostic::error(rel, 0, 0, "fichier site.yaml introuvable ou illisible")
+                .with_suggestion(
+                    "lancez cufpress depuis le dossier du site, ou indiquez-le avec --root DOSSIER",
+                ),
+        ]
+    })?;
+    load_config(&SourceFile {
+        path: rel.to_string(),
+        bytes,
+    })
+}
+
 /// Says which checks of `path` could not run, and why.
 fn not_checked(path: &str, line: u32) -> Diagnostic {
     Diagnostic::warning(
@@ -608,6 +684,50 @@ fn not_checked(path: &str, line: u32) -> Diagnostic {
         "les références de ce fichier (rubrique, groupe, thèmes, image, liens et images du texte) n'ont pas pu être vérifiées : son en-tête ne donne pas de page",
     )
     .with_suggestion("corrigez l'erreur ci-dessus, puis relancez cufpress check : ces vérifications seront faites")
+}
+
+/// The site's one-line texts (names in e-mail headers, page titles, …)
+/// hold no line break nor control character.
+fn one_line_values(
+    path: &str,
+    text: &str,
+    config: &SiteConfig,
+    lines: &BTreeMap<String, u32>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let values = [
+        ("title", Some(&config.title)),
+        ("letter_title", Some(&config.letter_title)),
+        ("language", Some(&config.language)),
+        ("base_url", Some(&config.base_url)),
+        ("phone", config.phone.as_ref()),
+        ("email", config.email.as_ref()),
+    ];
+    for (key, value) in values {
+        let Some(value) = value else { continue };
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() || prescan::forbidden(*c))
+        {
+            let what = if c == '\n' || c == '\r' {
+                "un saut de ligne".to_string()
+            } else {
+                prescan::char_name(c)
+            };
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    lines.get(key).copied().unwrap_or(1),
+                    1,
+                    format!("`{key}` contient {what} : cette valeur doit tenir sur une ligne"),
+                )
+                .with_suggestion(format!(
+                    "écrivez {key}: \"…\" sur une seule ligne, sans \\n ni bloc | ou >"
+                ))
+                .with_source(text),
+            );
+        }
+    }
 }
 
 /// What could be read of a `site.yaml` that has mistakes.
@@ -621,17 +741,21 @@ fn recovered_config(f: &SourceFile) -> Option<SiteConfig> {
 fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = f.path.as_str();
     let text = frontmatter::decode(path, &f.bytes).map_err(|d| vec![d])?;
+    if let Some(d) = values::forbidden_in(path, &text, &text, 0) {
+        return Err(vec![d]);
+    }
     let (config, lines): (SiteConfig, _) =
         frontmatter::parse(path, &text, &text, 0, SITE_KEYS).into_result()?;
     let mut errors = Vec::new();
-    if !config.base_url.starts_with("https://") && !config.base_url.starts_with("http://") {
+    if let Some(p) = values::base_url_problem(&config.base_url) {
         let line = lines.get("base_url").copied().unwrap_or(1);
         errors.push(
-            Diagnostic::error(path, line, 1, "base_url doit être une adresse absolue")
-                .with_suggestion("par exemple base_url: https://www.cites-unies-france.org")
+            Diagnostic::error(path, line, 11, p.message)
+                .with_suggestion(p.suggestion)
                 .with_source(&text),
         );
     }
+    one_line_values(path, &text, &config, &lines, &mut errors);
     if config.sections.is_empty() {
         errors.push(
             Diagnostic::error(

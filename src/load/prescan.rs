@@ -239,6 +239,12 @@ fn quoted_hint(text: &str) -> String {
 
 impl Scanner<'_> {
     fn error(&mut self, line: usize, column: u32, message: String, hint: String) {
+        let line_no = line as u32 + 1 + self.offset;
+        // One mistake per line: what follows the first is often its echo
+        // (a tab corrected into spaces leaves a key indented).
+        if self.errors.last().is_some_and(|d| d.line == line_no) {
+            return;
+        }
         let message = format!("syntaxe YAML : {message}");
         let d = Diagnostic::error(self.file, line as u32 + 1 + self.offset, column, message)
             .with_suggestion(hint)

@@ -486,11 +486,14 @@ fn iso(w: When) -> String {
     }
 }
 
-/// JSON that cannot close or open a tag inside `<script>`.
+/// JSON that cannot close or open a tag inside `<script>` (so no `</`),
+/// nor end a line of JavaScript (U+2028, U+2029).
 fn script_safe(json: &str) -> String {
     json.replace('<', "\\u003c")
         .replace('>', "\\u003e")
         .replace('&', "\\u0026")
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
 }
 
 /// The host of the base URL, for UIDs: `https://www.x.org/cuf` → `www.x.org`.

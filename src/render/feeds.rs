@@ -36,7 +36,7 @@ pub fn xml_escape(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
+            c if crate::load::values::is_forbidden_char(c) => {}
             c => out.push(c),
         }
     }
@@ -59,9 +59,9 @@ fn atom(ctx: &RenderContext<'_>) -> String {
         xml_escape(&site.config.language),
         xml_escape(&site.config.letter_title),
         xml_escape(&site.config.letter_title),
-        ctx.base_url,
-        ctx.base_url,
-        ctx.base_url,
+        xml_escape(&ctx.base_url),
+        xml_escape(&ctx.base_url),
+        xml_escape(&ctx.base_url),
         xml_escape(&site.config.title),
     );
     let entries = site

@@ -161,7 +161,7 @@ pub fn escape_text(s: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
-            c if c.is_control() => {}
+            c if c.is_control() || crate::load::values::is_forbidden_char(c) => {}
             c => out.push(c),
         }
     }

@@ -137,8 +137,10 @@ pub struct ArticleView<'a> {
     pub group: Option<GroupRef<'a>>,
     /// Theme labels.
     pub themes: Vec<&'a str>,
-    /// Date, French.
+    /// Date, French: « 18 septembre 2025 », « 1er octobre 2025 ».
     pub date: Option<String>,
+    /// The same date, ISO, for `<time datetime>`.
+    pub date_iso: Option<String>,
     /// Section title.
     pub section: &'a str,
 }
@@ -183,6 +185,7 @@ impl<'a> ArticleView<'a> {
             group,
             themes: theme_labels(ctx, &f.themes),
             date: f.date.map(|d| dates::long_date(d.0)),
+            date_iso: f.date.map(|d| d.0.to_string()),
             section,
         }
     }
@@ -321,10 +324,11 @@ fn strip_tags(html: &str, limit: usize) -> (String, bool) {
             }
         }
         if out.len() >= limit
-            && let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace()) {
-                out.truncate(ws + 1);
-                return (out, true);
-            }
+            && let Some(ws) = out.bytes().rposition(|b| b.is_ascii_whitespace())
+        {
+            out.truncate(ws + 1);
+            return (out, true);
+        }
     }
     if !in_tag {
         out.push_str(&html[pos..]);

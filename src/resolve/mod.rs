@@ -3,6 +3,7 @@
 //! and the derived data later stages read (bylines, layout of each issue).
 
 pub mod byline;
+pub mod drafts;
 pub mod images;
 pub mod programmes;
 pub mod repertoire;
@@ -45,12 +46,14 @@ pub struct Run {
     pub articles: Vec<usize>,
 }
 
-/// Checks `site`, orders it and builds its index.
-pub fn resolve(mut site: Site) -> (Site, Index, Diagnostics) {
+/// Checks `site` (drafts included), leaves out the drafts `load` noted,
+/// orders it and builds its index. `this_year` dates the répertoire checks.
+pub fn resolve(mut site: Site, this_year: i32) -> (Site, Index, Diagnostics) {
     let mut diags = Diagnostics::new();
     let known = Known::new(&site);
     check_groups(&site, &mut diags);
     check_blank_titles(&site, &mut diags);
+    check_title_markup(&site, &mut diags);
     for letter in &site.letters {
         check_letter(letter, &known, &mut diags);
     }
@@ -77,6 +80,10 @@ pub fn resolve(mut site: Site) -> (Site, Index, Diagnostics) {
     for g in &site.groups {
         check_refs(g, None, &[], &known, &mut diags);
     }
+    repertoire::check(&site, this_year, &mut diags);
+    drafts::check_placeholders(&site, &mut diags);
+    drafts::mark(&site, &mut diags);
+    drafts::leave_out(&mut site);
     order_articles(&mut site);
     let index = build_index(&site);
     (site, index, diags)
@@ -96,6 +103,7 @@ struct Known {
 impl Known {
     fn new(site: &Site) -> Self {
         let mut pages = BTreeSet::new();
+        let left_out: BTreeSet<&str> = site.drafts.iter().map(String::as_str).collect();
         for l in &site.letters {
             pages.insert(l.index.path.clone());
             pages.extend(l.articles.iter().map(|a| a.path.clone()));
@@ -107,6 +115,8 @@ impl Known {
             pages.insert(d.index.path.clone());
             pages.extend(d.partnerships.iter().map(|p| p.path.clone()));
         }
+        // Drafts left out of this build are not pages of the published site.
+        pages.retain(|p| !left_out.contains(p.as_str()));
         // Files that failed to load were reported already: references to
         // them must not add a second, misleading "unknown" error.
         for f in &site.failed {
@@ -131,6 +141,7 @@ impl Known {
             programmes: site
                 .programmes
                 .iter()
+                .filter(|p| !left_out.contains(p.path.as_str()))
                 .map(|g| g.slug.clone())
                 .chain(failed_slugs("content/programmes/"))
                 .collect(),
@@ -182,8 +193,10 @@ fn check_refs<F>(
             ));
         }
     }
+    let from_draft = known.drafts.contains(&page.path);
     for link in &page.body.links {
-        if known.pages.contains(&link.target) {
+        if known.pages.contains(&link.target) || (from_draft && known.drafts.contains(&link.target))
+        {
             continue;
         }
         let (msg, hint) = if known.drafts.contains(&link.target) {
@@ -282,6 +295,55 @@ fn check_blank_titles(site: &Site, diags: &mut Diagnostics) {
             blank(p, "partner.name", &p.front.partner.name, diags);
         }
     }
+}
+
+/// Titles are plain text: an HTML tag typed in one is shown as it is.
+fn check_title_markup(site: &Site, diags: &mut Diagnostics) {
+    fn tag<F>(page: &Page<F>, title: &str, diags: &mut Diagnostics) {
+        let Some(at) = html_tag(title) else { return };
+        diags.push(
+            Diagnostic::warning(
+                &page.path,
+                page.line_of("title"),
+                1,
+                format!("le titre contient la balise HTML « {at} » : un titre est du texte simple, elle s'affichera telle quelle"),
+            )
+            .with_suggestion("retirez la balise ; la typographie (3e, exposants, espaces) est faite automatiquement")
+            .with_source(&page.source),
+        );
+    }
+    for l in &site.letters {
+        tag(&l.index, &l.index.front.title, diags);
+        for a in &l.articles {
+            tag(a, &a.front.title, diags);
+        }
+    }
+    for e in &site.events {
+        tag(e, &e.front.title, diags);
+    }
+    for p in &site.programmes {
+        tag(p, &p.front.title, diags);
+    }
+    for d in &site.directories {
+        tag(&d.index, &d.index.front.title, diags);
+    }
+}
+
+/// The first thing that looks like an HTML tag in `s`: `<b>`, `</i>`, `<br/>`.
+fn html_tag(s: &str) -> Option<&str> {
+    let mut rest = s;
+    while let Some(i) = rest.find('<') {
+        let after = &rest[i + 1..];
+        let name = after.strip_prefix('/').unwrap_or(after);
+        if name.starts_with(|c: char| c.is_ascii_alphabetic())
+            && let Some(end) = after.find('>')
+            && !after[..end].contains('<')
+        {
+            return Some(&rest[i..i + end + 2]);
+        }
+        rest = after;
+    }
+    None
 }
 
 fn check_groups(site: &Site, diags: &mut Diagnostics) {
@@ -386,12 +448,22 @@ fn check_event(e: &Page<EventFront>, known: &Known, diags: &mut Diagnostics) {
     if let Some(p) = &f.programme
         && !known.programmes.contains(p)
     {
-        diags.push(error_at(
-            e,
-            "programme",
-            format!("programme « {p} » inconnu (aucun fichier programmes/{p}.md)"),
-            suggestion_for(p, known.programmes.iter().map(String::as_str)),
-        ));
+        let draft = known.drafts.contains(&format!("content/programmes/{p}.md"));
+        if !draft {
+            diags.push(error_at(
+                e,
+                "programme",
+                format!("programme « {p} » inconnu (aucun fichier programmes/{p}.md)"),
+                suggestion_for(p, known.programmes.iter().map(String::as_str)),
+            ));
+        } else if !known.drafts.contains(&e.path) {
+            diags.push(error_at(
+                e,
+                "programme",
+                format!("le programme « {p} » est un brouillon, absent du site publié"),
+                "publiez le programme (retirez draft: true de programmes/…) ou mettez aussi cet événement en brouillon".into(),
+            ));
+        }
     }
     match (f.start, f.end) {
         (None, _) if f.programme.is_none() => diags.push(error_at(
@@ -540,6 +612,14 @@ fn build_index(site: &Site) -> Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tags_in_titles() {
+        assert_eq!(html_tag("Réunion <b>importante</b>"), Some("<b>"));
+        assert_eq!(html_tag("Ligne<br/>deux"), Some("<br/>"));
+        assert_eq!(html_tag("a < b et c > d"), None);
+        assert_eq!(html_tag("« 3 < 4 »"), None);
+    }
 
     #[test]
     fn relative_paths_for_suggestions() {

@@ -179,9 +179,10 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     };
     let served = hub.read();
     if let Some(diags) = &served.failure
-        && (key.ends_with(".html") || !served.outputs.contains_key(&key)) {
-            return Some(html_response(500, &preview::error_page(diags)));
-        }
+        && (key.ends_with(".html") || !served.outputs.contains_key(&key))
+    {
+        return Some(html_response(500, &preview::error_page(diags)));
+    }
     if let Some(bytes) = served.outputs.get(&key) {
         let bytes = bytes.clone();
         drop(served);
@@ -309,12 +310,14 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < b.len() {
         let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%' && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 2 < b.len()
+            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
         out.push(b[i]);
         i += 1;
     }
