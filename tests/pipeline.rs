@@ -6,7 +6,7 @@ mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::Stdio;
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{SAMPLE_TODAY, TempSite, cufpress, run_in, select};
@@ -32,9 +32,8 @@ fn get(port: u16, path: &str) -> (u16, Vec<u8>) {
     (status, raw[end + 4..].to_vec())
 }
 
-#[test]
-fn serve_previews_show_the_resized_images_and_srcset() {
-    let site = TempSite::sample();
+/// `cufpress serve` on `site`, on a free port: the process and its port.
+fn serve(site: &TempSite) -> (Child, u16) {
     let mut child = cufpress()
         .args(["serve", "--port", "0", "--today", SAMPLE_TODAY, "--root"])
         .arg(site.path())
@@ -44,14 +43,23 @@ fn serve_previews_show_the_resized_images_and_srcset() {
         .expect("start serve");
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(120);
-    let mut port = 0;
-    for line in stderr.lines().map_while(Result::ok) {
+    let mut lines = stderr.lines();
+    while let Some(Ok(line)) = lines.next() {
         if let Some(rest) = line.split("127.0.0.1:").nth(1) {
-            port = rest.split('/').next().unwrap().parse().unwrap();
-            break;
+            let port = rest.split('/').next().unwrap().parse().unwrap();
+            // Keep reading what the server prints, so it never writes to a closed pipe.
+            std::thread::spawn(move || lines.for_each(drop));
+            return (child, port);
         }
         assert!(Instant::now() < deadline, "serve did not start");
     }
+    panic!("serve stopped before it started");
+}
+
+#[test]
+fn serve_previews_show_the_resized_images_and_srcset() {
+    let site = TempSite::sample();
+    let (mut child, port) = serve(&site);
     let (status, body) = get(port, ARTICLE_URL);
     let html = String::from_utf8(body).unwrap();
     let doc = scraper::Html::parse_document(&html);
@@ -76,21 +84,7 @@ fn serve_previews_show_the_resized_images_and_srcset() {
 #[test]
 fn serve_serves_the_image_variants_it_points_at() {
     let site = TempSite::sample();
-    let mut child = cufpress()
-        .args(["serve", "--port", "0", "--today", SAMPLE_TODAY, "--root"])
-        .arg(site.path())
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .expect("start serve");
-    let stderr = BufReader::new(child.stderr.take().unwrap());
-    let mut port = 0;
-    for line in stderr.lines().map_while(Result::ok) {
-        if let Some(rest) = line.split("127.0.0.1:").nth(1) {
-            port = rest.split('/').next().unwrap().parse().unwrap();
-            break;
-        }
-    }
+    let (mut child, port) = serve(&site);
     let (_, body) = get(port, ARTICLE_URL);
     let html = String::from_utf8(body).unwrap();
     let src = {
