@@ -328,8 +328,10 @@ fn narrow_warnings(need: &Need, d: &Derived) -> Vec<Diagnostic> {
     if d.width >= SLOT_WIDTH {
         return Vec::new();
     }
+    // Logos (named by site.yaml) are small on purpose.
     need.uses
         .iter()
+        .filter(|u| u.page != plan::SITE_FILE)
         .map(|u| {
             at(
                 u,
