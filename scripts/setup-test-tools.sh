@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the browser and validator tests need, once: Debian's
 # chromium, a Java runtime for the W3C Nu checker, and the npm packages of
-# tests/browser (playwright-core, axe-core, vnu-jar), the openssl CLI and
-# Python's aiosmtpd (pinned) for the SMTP relay of tests/smtp/relay.py.
-# Idempotent.
+# tests/browser (playwright-core, axe-core, vnu-jar), strace for the
+# publishing kill tests, the openssl CLI and Python's aiosmtpd (pinned) for
+# the SMTP relay of tests/smtp/relay.py. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -14,6 +14,10 @@ command -v java >/dev/null || need+=(default-jre-headless)
 command -v node >/dev/null || need+=(nodejs npm)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 command -v openssl >/dev/null || need+=(openssl)
+# Kills injected at each step of publishing (tests/hardening.rs).
+command -v strace >/dev/null || need+=(strace)
+# A small full disk (tmpfs in a user namespace, tests/hardening.rs).
+command -v unshare >/dev/null || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation : ${need[*]}"
   $SUDO apt-get update -qq

@@ -114,7 +114,7 @@ pub fn build(opts: &BuildOptions) -> BuildReport {
     // Files go to disk as they are made (a staging tree swapped in at the
     // end), or nowhere for `check`.
     let staging = if opts.write {
-        match publish::Staging::open(&opts.output) {
+        match publish::Staging::open_site(&opts.root, &opts.output) {
             Ok(s) => Some(s),
             Err(d) => return report(diags, Some(d), 0, false),
         }

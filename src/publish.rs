@@ -22,6 +22,11 @@ use rayon::prelude::*;
 use crate::diagnostics::Diagnostic;
 use crate::render::{Output, Sink};
 
+pub mod folder;
+mod swap;
+
+use folder::{Mark, Names};
+
 /// A file to copy as it is: from `source` (absolute) to `dest` (inside the output).
 #[derive(Debug, Clone)]
 pub struct Copy {
@@ -40,23 +45,16 @@ pub fn publish(target: &Path, outputs: &[Output], copies: &[Copy]) -> Result<(),
     staging.finish(copies)
 }
 
-fn fail(what: &str, p: &Path, e: io::Error) -> Diagnostic {
-    Diagnostic::error(
-        p.display().to_string(),
-        0,
-        0,
-        format!("{what} impossible : {e}"),
-    )
-    .with_suggestion("vérifiez les droits d'écriture et la place disque ; le site publié précédemment n'a pas été modifié")
+fn fail(what: &str, p: &Path, e: &io::Error) -> Diagnostic {
+    folder::io_fail(what, p, e)
 }
 
 /// The next site, being written beside the published one.
 pub struct Staging {
-    target: PathBuf,
+    names: Names,
     root: PathBuf,
-    spare: PathBuf,
-    manifest_of_target: PathBuf,
-    manifest_of_spare: PathBuf,
+    /// Held until the staging tree is published or given up.
+    _lock: fs::File,
     /// What the staging tree held when opened, if known: files whose
     /// fingerprint matches are neither read nor written.
     known: HashMap<String, (u64, u64)>,
@@ -71,39 +69,41 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Prepares the staging directory beside `target` (from the spare copy
-    /// of the build before last when there is one).
+    /// [`open`](Self::open), after refusing an output that is, holds or
+    /// lies inside the site's `content/` or `themes/` (under `root`).
+    pub fn open_site(root: &Path, target: &Path) -> Result<Staging, Diagnostic> {
+        folder::refuse_overlap(root, target)?;
+        Self::open(target)
+    }
+
+    /// Takes the output's lock (waiting for another build to finish),
+    /// checks that `target` is cufpress's to replace, and prepares the
+    /// staging directory beside it (from the spare copy of the build
+    /// before last when there is one).
     pub fn open(target: &Path) -> Result<Staging, Diagnostic> {
-        let name = target
-            .file_name()
-            .map_or("public".into(), |n| n.to_string_lossy().into_owned());
-        let parent = match target.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
+        let names = Names::of(target);
+        let parent = names.parent().to_path_buf();
+        fs::create_dir_all(&parent).map_err(|e| fail("création du dossier", &parent, &e))?;
+        let lock = folder::lock(&names)?;
+        folder::check_target(&names)?;
+        settle_leftovers(&names)?;
+        let root = names.staging.clone();
+        let empty = !names.spare.is_dir();
+        let known = match folder::mark_of(&names.spare) {
+            Mark::Complete(id) => find_manifest(&names, &id),
+            _ => HashMap::new(),
         };
-        fs::create_dir_all(&parent).map_err(|e| fail("création du dossier", &parent, e))?;
-        let spare = parent.join(format!(".{name}.precedent"));
-        let root = parent.join(format!(".{name}.nouveau"));
-        let manifest_of_target = parent.join(format!(".{name}.empreintes"));
-        let manifest_of_spare = parent.join(format!(".{name}.precedent.empreintes"));
-        if root.exists() {
-            // Left by an interrupted run: its content is unknown.
-            fs::remove_dir_all(&root).map_err(|e| fail("nettoyage", &root, e))?;
-        }
-        let known = read_manifest(&manifest_of_spare);
-        let _ = fs::remove_file(&manifest_of_spare);
-        let empty = !spare.is_dir();
         if empty {
-            fs::create_dir(&root).map_err(|e| fail("création du dossier", &root, e))?;
+            fs::create_dir(&root).map_err(|e| fail("création du dossier", &root, &e))?;
         } else {
-            fs::rename(&spare, &root).map_err(|e| fail("préparation", &spare, e))?;
+            fs::rename(&names.spare, &root).map_err(|e| fail("préparation", &names.spare, &e))?;
         }
+        // From now on the tree changes: its old fingerprints no longer hold.
+        folder::write_mark(&root, None).map_err(|e| fail("écriture", &root, &e))?;
         Ok(Staging {
-            target: target.to_path_buf(),
+            names,
             root,
-            spare,
-            manifest_of_target,
-            manifest_of_spare,
+            _lock: lock,
             known,
             empty,
             dirs: Mutex::new(HashSet::new()),
@@ -191,21 +191,59 @@ impl Staging {
         });
         let mut lines = std::mem::take(&mut *lock(&self.lines));
         lines.par_sort_unstable();
-        let wanted: HashSet<&str> = lines.iter().filter_map(|l| l.split('\t').next()).collect();
+        let wanted: HashSet<&str> = lines
+            .iter()
+            .filter_map(|l| l.split('\t').next())
+            .chain([folder::MARKER])
+            .collect();
         let error = lock(&self.error).take();
         let error = error.map_or_else(|| self.remove_stale(&wanted), Err);
+        let error = error.and_then(|()| self.seal(&lines));
         if let Err((p, e)) = error {
-            // Keep it as the spare: the next build brings it up to date
-            // (without fingerprints, by comparing bytes).
-            let _ = fs::rename(&self.root, &self.spare);
-            return Err(fail("écriture", &p, e));
+            return Err(self.give_up("écriture", &p, &e));
         }
-        swap(&self.root, &self.target, &self.spare)
-            .map_err(|e| fail("remplacement du dossier publié", &self.target, e))?;
-        // The old target's fingerprints now describe the spare.
-        let _ = fs::rename(&self.manifest_of_target, &self.manifest_of_spare);
-        let _ = fs::write(&self.manifest_of_target, lines.concat());
+        let [new_manifest, target_manifest, spare_manifest] = &self.names.manifests;
+        if let Err(e) = swap::publish(&self.root, &self.names.target, &self.names.spare) {
+            return Err(self.give_up("remplacement du dossier publié", &self.names.target, &e));
+        }
+        // Each list names the tree it describes: these names only save
+        // reading all three next time.
+        let _ = fs::rename(target_manifest, spare_manifest);
+        let _ = fs::rename(new_manifest, target_manifest);
         Ok(())
+    }
+
+    /// Writes the fingerprint list of the finished tree, then its marker
+    /// naming that list: until the marker is there, the tree counts as
+    /// unfinished.
+    fn seal(&self, lines: &[String]) -> Result<(), (PathBuf, io::Error)> {
+        let body = lines.concat();
+        let id = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(body.as_bytes()));
+        let manifest = &self.names.manifests[0];
+        fs::write(manifest, format!("{body}{MANIFEST_END}{id}\n"))
+            .map_err(|e| (manifest.clone(), e))?;
+        folder::write_mark(&self.root, Some(&id)).map_err(|e| (self.root.join(folder::MARKER), e))
+    }
+
+    /// After a failed write: removes the staging tree (on a full disk,
+    /// keeping it would block the next build) and says so.
+    fn give_up(&self, what: &str, p: &Path, e: &io::Error) -> Diagnostic {
+        let _ = fs::remove_file(&self.names.manifests[0]);
+        let d = fail(what, p, e);
+        let leftover = self.root.display();
+        let removed = match fs::remove_dir_all(&self.root) {
+            Ok(()) => format!(
+                "le site publié n'a pas été modifié ; le dossier provisoire {leftover} a été supprimé"
+            ),
+            Err(_) if !self.root.exists() => "le site publié n'a pas été modifié".to_string(),
+            Err(e) => format!(
+                "le site publié n'a pas été modifié ; supprimez vous-même le dossier provisoire {leftover} ({})",
+                folder::french(&e)
+            ),
+        };
+        d.with_suggestion(format!(
+            "vérifiez les droits d'écriture et la place disque ; {removed}"
+        ))
     }
 
     /// Removes what the tree holds and the new site does not: from the
@@ -243,7 +281,7 @@ impl Staging {
     /// Gives up (the build failed): the published site stays as it was, the
     /// staging tree becomes the spare again.
     pub fn abandon(self) {
-        let _ = fs::rename(&self.root, &self.spare);
+        let _ = fs::rename(&self.root, &self.names.spare);
     }
 }
 
@@ -265,10 +303,7 @@ fn fingerprint(bytes: &[u8]) -> (u64, u64) {
 }
 
 /// `path\tlen\thash` lines, as written after a successful publish.
-fn read_manifest(p: &Path) -> HashMap<String, (u64, u64)> {
-    let Ok(text) = fs::read_to_string(p) else {
-        return HashMap::new();
-    };
+fn read_manifest(text: &str) -> HashMap<String, (u64, u64)> {
     text.lines()
         .filter_map(|l| {
             let mut it = l.split('\t');
@@ -341,18 +376,44 @@ fn folders_of<'a>(files: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
     dirs
 }
 
-/// Puts `staging` in place of `target`; the previous site becomes `spare`.
-fn swap(staging: &Path, target: &Path, spare: &Path) -> io::Result<()> {
-    if !target.exists() {
-        return fs::rename(staging, target);
+/// Last line of a fingerprint list, followed by its id: a list cut short
+/// by a kill has none and is not used.
+const MANIFEST_END: &str = "#empreinte\t";
+
+/// Settles what an interrupted build left beside the output: a finished
+/// tree that had not yet become the spare becomes it; an unfinished one
+/// is removed (its content is unknown).
+fn settle_leftovers(names: &Names) -> Result<(), Diagnostic> {
+    for dir in [&names.spare, &names.staging] {
+        if dir.exists() {
+            folder::check_own(names, dir)?;
+        }
     }
-    fs::rename(target, spare)?;
-    if let Err(e) = fs::rename(staging, target) {
-        // Put the previous site back before reporting.
-        let _ = fs::rename(spare, target);
-        return Err(e);
+    if !names.staging.exists() {
+        return Ok(());
     }
-    Ok(())
+    if matches!(folder::mark_of(&names.staging), Mark::Complete(_)) && !names.spare.exists() {
+        return fs::rename(&names.staging, &names.spare)
+            .map_err(|e| fail("préparation", &names.staging, &e));
+    }
+    fs::remove_dir_all(&names.staging).map_err(|e| fail("nettoyage", &names.staging, &e))
+}
+
+/// The fingerprints of the tree whose marker holds `id`, from whichever
+/// list beside the output names it (none after some interruptions: the
+/// tree is then compared byte by byte).
+fn find_manifest(names: &Names, id: &str) -> HashMap<String, (u64, u64)> {
+    // The spare's own list first: the one that names it, but for a kill.
+    for m in names.manifests.iter().rev() {
+        let Ok(text) = fs::read_to_string(m) else {
+            continue;
+        };
+        let body_end = text.trim_end_matches('\n').rfind('\n').map_or(0, |i| i + 1);
+        if text[body_end..].trim_end() == format!("{MANIFEST_END}{id}") {
+            return read_manifest(&text[..body_end]);
+        }
+    }
+    HashMap::new()
 }
 
 #[cfg(test)]
@@ -364,7 +425,7 @@ mod tests {
         let mut v: Vec<_> = walkdir::WalkDir::new(root)
             .into_iter()
             .flatten()
-            .filter(|e| e.file_type().is_file())
+            .filter(|e| e.file_type().is_file() && e.file_name() != folder::MARKER)
             .map(|e| {
                 let rel = e
                     .path()
@@ -417,7 +478,8 @@ mod tests {
                 "public".into(),
                 ".public.precedent".into(),
                 ".public.empreintes".into(),
-                ".public.precedent.empreintes".into()
+                ".public.precedent.empreintes".into(),
+                ".public.verrou".into()
             ])
         );
     }

@@ -271,3 +271,188 @@ fn stop(mut server: Server) {
     }
     wait_line(&server.log, "Serveur arrêté");
 }
+
+/// One raw request: (status, head, body).
+fn raw(port: u16, request: &[u8]) -> (u16, String, String) {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // The server may answer before reading everything: ignore a reset.
+    let _ = s.write_all(request);
+    let mut raw = Vec::new();
+    let _ = s.read_to_end(&mut raw);
+    let raw = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_string(), body.to_string())
+}
+
+/// Saves `text` into the article the way `how` says, waits for the reload
+/// and checks the page shows it.
+fn save_and_see(
+    site: &TempSite,
+    port: u16,
+    rx: &Receiver<(String, String)>,
+    how: &str,
+    text: &str,
+) {
+    let path = site.path().join("content").join(ARTICLE);
+    let dir = path.parent().unwrap().to_path_buf();
+    let original = std::fs::read_to_string(&path).unwrap();
+    let base = original.split("\nTémoin :").next().unwrap().to_string();
+    let new = format!("{base}\nTémoin : {text}\n");
+    match how {
+        "in place" => std::fs::write(&path, &new).unwrap(),
+        // sed -i, JetBrains « safe write »: a temporary file renamed over.
+        "rename over" => {
+            let tmp = dir.join("sedAb12Cd");
+            std::fs::write(&tmp, &new).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        // vim, some VS Code setups: an ignored temporary name.
+        "rename over from a temporary name" => {
+            let tmp = dir.join("assises-franco-armeniennes.md.tmp");
+            std::fs::write(&tmp, &new).unwrap();
+            std::fs::rename(&tmp, &path).unwrap();
+        }
+        // vim with backupcopy=no: the old file moved away, a new one written.
+        "move away then create" => {
+            std::fs::rename(&path, dir.join("assises-franco-armeniennes.md~")).unwrap();
+            std::fs::write(&path, &new).unwrap();
+        }
+        "delete then create" => {
+            std::fs::remove_file(&path).unwrap();
+            std::thread::sleep(Duration::from_millis(5));
+            std::fs::write(&path, &new).unwrap();
+        }
+        _ => unreachable!(),
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let reload = next_reload(rx, Duration::from_secs(30));
+        assert!(reload.is_some(), "{how}: no reload");
+        let (status, page) = get(port, ARTICLE_URL);
+        if status == 200 && text_of(&page, "main").contains(text) {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{how}: the page never showed « {text} »"
+        );
+    }
+}
+
+#[test]
+fn serve_sees_every_kind_of_save() {
+    let site = TempSite::sample();
+    let server = start(&site);
+    let rx = events(server.port);
+    for (i, how) in [
+        "in place",
+        "rename over",
+        "rename over from a temporary name",
+        "move away then create",
+        "delete then create",
+    ]
+    .iter()
+    .enumerate()
+    {
+        save_and_see(
+            &site,
+            server.port,
+            &rx,
+            how,
+            &format!("enregistrement numéro {i}"),
+        );
+    }
+}
+
+#[test]
+fn serve_stays_inside_the_site() {
+    let site = TempSite::sample();
+    let server = start(&site);
+    let port = server.port;
+    let rx = events(port);
+    let dir = site.path().join("content/lettres/2025-09");
+    // A published attachment, then replaced by a link to a system file;
+    // and links dropped in after the start, to a file and to a folder.
+    std::fs::write(dir.join("note.txt"), "une note").unwrap();
+    save_and_see(&site, port, &rx, "in place", "note ajoutée");
+    assert_eq!(
+        get(port, "/lettres/2025-09/note.txt"),
+        (200, "une note".to_string())
+    );
+    std::fs::remove_file(dir.join("note.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("note.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.join("fuite.txt")).unwrap();
+    std::os::unix::fs::symlink("/etc", site.path().join("content/systeme")).unwrap();
+    save_and_see(&site, port, &rx, "in place", "liens ajoutés");
+    for url in [
+        "/lettres/2025-09/note.txt",
+        "/lettres/2025-09/fuite.txt",
+        "/systeme/passwd",
+        "/systeme/hostname",
+    ] {
+        let (status, body) = get(port, url);
+        assert_eq!(status, 404, "{url}");
+        assert!(!body.contains("root:"), "{url}: {body}");
+    }
+
+    // Only loopback names and the bound address as Host (DNS rebinding).
+    let ask = |host: &str| {
+        raw(
+            port,
+            format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n").as_bytes(),
+        )
+        .0
+    };
+    assert_eq!(ask("evil.example"), 421);
+    assert_eq!(ask(&format!("evil.example:{port}")), 421);
+    assert_eq!(ask(&format!("localhost:{port}")), 200);
+    assert_eq!(ask(&format!("127.0.0.1:{port}")), 200);
+    assert_eq!(
+        raw(port, b"GET / HTTP/1.1\r\n\r\n").0,
+        400,
+        "HTTP/1.1 without Host"
+    );
+
+    // A redirect never leaves the site: `//x` would be another host.
+    let (status, head, _) = raw(port, b"GET //lettres/2025-09 HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 301);
+    let location = head
+        .lines()
+        .find_map(|l| l.strip_prefix("Location: "))
+        .expect("Location");
+    assert_eq!(location, "/lettres/2025-09/");
+
+    // A huge header is refused early, not read whole.
+    let mut big = b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Pad: ".to_vec();
+    big.extend(std::iter::repeat_n(b'a', 1 << 20));
+    big.extend(b"\r\n\r\n");
+    assert_eq!(raw(port, &big).0, 431);
+
+    // At most 32 reload streams at once; the next ones get a 503.
+    let mut streams = Vec::new();
+    let mut refused = 0;
+    for _ in 0..40 {
+        let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        write!(
+            s,
+            "GET /__cufpress/evenements HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        )
+        .unwrap();
+        let mut first = [0u8; 12];
+        s.read_exact(&mut first).unwrap();
+        if &first == b"HTTP/1.1 503" {
+            refused += 1;
+        }
+        streams.push(s);
+    }
+    assert_eq!(refused, 40 - 31, "one stream was already open");
+    // Pages are still served meanwhile.
+    assert_eq!(get(port, "/").0, 200);
+}

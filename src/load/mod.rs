@@ -2,6 +2,7 @@
 //! structs, render Markdown bodies. Files are loaded independently, in
 //! parallel; the result is a `Site` plus every mistake found.
 
+pub mod attachments;
 pub mod cache;
 mod fastyaml;
 pub mod frontmatter;
@@ -62,7 +63,11 @@ pub fn read_content_except(
         ));
     }
     let mut paths = Vec::new();
-    for entry in walkdir::WalkDir::new(&content) {
+    // Hidden folders (`.git/`, `.ssh/`) and their files are never read.
+    let walk = walkdir::WalkDir::new(&content)
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walk {
         let entry = entry.map_err(|e| {
             Diagnostic::error("content/", 0, 0, format!("lecture impossible : {e}"))
         })?;
@@ -101,6 +106,7 @@ pub fn read_content_except(
 /// Editors' temporary and hidden files, never part of the site.
 pub fn is_ignored(name: &str) -> bool {
     name.starts_with('.')
+        || (name.len() > 1 && name.starts_with('#') && name.ends_with('#'))
         || name.starts_with('~')
         || name.starts_with(".#")
         || name.ends_with('~')
@@ -125,6 +131,8 @@ enum Loaded {
     Programme(Page<ProgrammeFront>),
     DirectoryIndex(String, Page<DirectoryFront>),
     Partnership(String, Page<PartnershipFront>),
+    /// A file of `content/` that is not published (see [`attachments`]).
+    Withheld,
     Asset(String),
 }
 
@@ -199,6 +207,7 @@ fn load_site_with(
                 Loaded::DirectoryIndex(s, p) => dirs.entry(s).or_default().0 = Some(p),
                 Loaded::Partnership(s, p) => dirs.entry(s).or_default().1.push(p),
                 Loaded::Asset(a) => site.assets.push(a),
+                Loaded::Withheld => {}
             },
         }
     }
@@ -308,7 +317,7 @@ fn load_kind(
 ) -> Result<Option<Loaded>, Vec<Diagnostic>> {
     let path = f.path.as_str();
     if !path.ends_with(".md") {
-        return Ok(Some(Loaded::Asset(path.to_string())));
+        return attachment(path, body_diags);
     }
     let rel = path.strip_prefix("content/").unwrap_or(path);
     let parts: Vec<&str> = rel.trim_end_matches(".md").split('/').collect();
@@ -345,6 +354,41 @@ fn load_kind(
             ]);
         }
     }))
+}
+
+/// A file that is not Markdown: published as it is when it is a kind of
+/// attachment the site serves, otherwise left out with a warning.
+fn attachment(path: &str, diags: &mut Vec<Diagnostic>) -> Result<Option<Loaded>, Vec<Diagnostic>> {
+    use attachments::Withheld;
+    if path.to_ascii_lowercase().ends_with(".md") {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let fixed = format!("{}.md", &name[..name.len() - 3]);
+        return Err(vec![
+            Diagnostic::error(path, 0, 0, "extension « .md » à écrire en minuscules : ce fichier Markdown n'est ni lu ni publié")
+                .with_suggestion(format!("renommez-le « {fixed} »")),
+        ]);
+    }
+    let (message, fix) = match attachments::classify(path) {
+        Ok(()) => return Ok(Some(Loaded::Asset(path.to_string()))),
+        Err(Withheld::Secret) => (
+            "fichier non publié : son nom ressemble à celui d'une clé, d'un mot de passe ou d'un secret".to_string(),
+            "rangez-le hors de content/ (tout ce qui s'y trouve est destiné au site public) ; si c'est un document à publier, renommez-le".to_string(),
+        ),
+        Err(Withheld::Active(ext)) => (
+            format!("fichier non publié : un fichier .{ext} peut contenir du code que le navigateur des lecteurs exécuterait"),
+            "publiez plutôt un PDF ou une image (liste des pièces jointes dans docs/guide-redaction.md)".to_string(),
+        ),
+        Err(Withheld::Unknown(ext)) => (
+            if ext.is_empty() {
+                "fichier non publié : ce fichier n'a pas d'extension".to_string()
+            } else {
+                format!("fichier non publié : les fichiers .{ext} ne font pas partie des pièces jointes publiées")
+            },
+            format!("pièces jointes publiées : {} ; sinon, rangez ce fichier hors de content/", attachments::listed()),
+        ),
+    };
+    diags.push(Diagnostic::warning(path, 0, 0, message).with_suggestion(fix));
+    Ok(Some(Loaded::Withheld))
 }
 
 fn check_slugs(path: &str, parts: &[&str]) -> Result<(), Vec<Diagnostic>> {

@@ -3,58 +3,173 @@
 //! reload the open pages, and the e-mail preview.
 
 use std::io::Write as _;
+use std::net::{TcpListener, TcpStream};
+use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::RecvTimeoutError;
 use std::time::Duration;
 
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
-
+use super::wire::{self, Response};
 use super::{Hub, preview};
 
 /// Where the pages listen for reload messages.
 pub(super) const EVENTS: &str = "/__cufpress/evenements";
 
+/// Connections answered at once; beyond, a 503 at once.
+const MAX_CONNECTIONS: usize = 96;
+
+/// Reload streams open at once (one per open tab); beyond, a 503.
+const MAX_STREAMS: usize = 32;
+
 /// The script added before `</body>` of every HTML page served (never
 /// written anywhere): reloads the page when it, or everything, changed.
 pub(super) const RELOAD_SCRIPT: &str = r#"<script>(()=>{const s=new EventSource("/__cufpress/evenements");s.addEventListener("reload",e=>{let d={};try{d=JSON.parse(e.data)}catch(_){}const p=location.pathname;if(!d.changed||d.changed.includes(p)||d.changed.includes(p.replace(/index\.html$/,""))){s.close();location.reload()}})})();</script>"#;
 
-/// Answers requests until the server is unblocked.
-pub(super) fn serve(server: &Server, hub: &Arc<Hub>) {
-    for req in server.incoming_requests() {
-        let hub = hub.clone();
-        std::thread::spawn(move || handle(req, &hub));
+/// What the HTTP threads share besides the site.
+pub(super) struct Server {
+    listener: TcpListener,
+    /// The address the server was bound to, as given (a `Host` allowed).
+    bind: String,
+    /// The site's folder: files served from disk must resolve inside it.
+    root: std::path::PathBuf,
+    stop: AtomicBool,
+    connections: AtomicUsize,
+    streams: AtomicUsize,
+}
+
+impl Server {
+    /// Listens on `bind:port`.
+    pub(super) fn bind(bind: &str, port: u16, root: &Path) -> std::io::Result<Server> {
+        Ok(Server {
+            listener: TcpListener::bind((bind, port))?,
+            bind: bind.to_string(),
+            root: root.to_path_buf(),
+            stop: AtomicBool::new(false),
+            connections: AtomicUsize::new(0),
+            streams: AtomicUsize::new(0),
+        })
+    }
+
+    /// The port listened on.
+    pub(super) fn port(&self) -> Option<u16> {
+        self.listener.local_addr().ok().map(|a| a.port())
+    }
+
+    /// Makes [`serve`] return.
+    pub(super) fn unblock(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Ok(addr) = self.listener.local_addr() {
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        }
     }
 }
 
-fn handle(req: Request, hub: &Hub) {
-    if !matches!(req.method(), Method::Get | Method::Head) {
-        let _ = req.respond(text(405, "méthode non permise\n"));
+/// Frees a counted slot when dropped.
+struct Slot<'a>(&'a AtomicUsize);
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Takes one of `max` slots, if one is free.
+fn take(count: &AtomicUsize, max: usize) -> Option<Slot<'_>> {
+    if count.fetch_add(1, Ordering::SeqCst) >= max {
+        count.fetch_sub(1, Ordering::SeqCst);
+        return None;
+    }
+    Some(Slot(count))
+}
+
+/// Answers requests until [`Server::unblock`].
+pub(super) fn serve(server: &Arc<Server>, hub: &Arc<Hub>) {
+    for conn in server.listener.incoming() {
+        if server.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        let Ok(mut stream) = conn else {
+            continue;
+        };
+        if take(&server.connections, MAX_CONNECTIONS)
+            .map(std::mem::forget)
+            .is_none()
+        {
+            let _ = busy().send(&mut stream, false);
+            continue;
+        }
+        let (server, hub) = (server.clone(), hub.clone());
+        std::thread::spawn(move || {
+            let _slot = Slot(&server.connections);
+            handle(stream, &server, &hub);
+        });
+    }
+}
+
+fn busy() -> Response {
+    text(
+        503,
+        "serveur occupé : trop de connexions ou d'onglets ouverts\n",
+    )
+    .with("Retry-After", "2")
+}
+
+fn handle(mut stream: TcpStream, server: &Server, hub: &Hub) {
+    let head = match wire::read_head(&mut stream) {
+        Ok(h) => h,
+        Err(0) => return,
+        Err(431) => {
+            let _ = text(431, "en-têtes de requête trop grands\n").send(&mut stream, false);
+            wire::drain(&mut stream);
+            return;
+        }
+        Err(status) => {
+            let _ = text(status, "requête invalide\n").send(&mut stream, false);
+            return;
+        }
+    };
+    if !head
+        .host
+        .as_deref()
+        .is_none_or(|h| wire::host_allowed(h, &server.bind))
+    {
+        let _ = text(
+            421,
+            "hôte non autorisé : ouvrez le site par http://localhost ou http://127.0.0.1\n",
+        )
+        .send(&mut stream, false);
         return;
     }
-    let url = req
-        .url()
-        .split(['?', '#'])
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let path = percent_decode(&url);
+    let head_only = head.method == "HEAD";
+    if head.method != "GET" && !head_only {
+        let _ = text(405, "méthode non permise\n").send(&mut stream, false);
+        return;
+    }
+    let url = head.target.split(['?', '#']).next().unwrap_or("/");
+    let path = percent_decode(url);
     if path == EVENTS {
-        events(req, hub);
+        match take(&server.streams, MAX_STREAMS) {
+            Some(_slot) => events(stream, hub),
+            None => {
+                let _ = busy().send(&mut stream, false);
+            }
+        }
         return;
     }
     let response = if let Some(rest) = path.strip_prefix("/__cufpress/apercu/") {
         preview::page(hub, rest).map(|html| html_response(200, &html))
     } else {
-        file(hub, &path)
+        file(hub, &server.root, &path)
     };
     let response = response.unwrap_or_else(|| not_found(hub));
-    let _ = req.respond(response);
+    let _ = response.send(&mut stream, head_only);
 }
 
 /// A page, a copied file, or the error page while the build fails.
-fn file(hub: &Hub, path: &str) -> Option<Response<std::io::Cursor<Vec<u8>>>> {
+fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     let rel = path.trim_start_matches('/');
-    if rel.split('/').any(|p| p == "..") {
+    if rel.split('/').any(|p| p == ".." || p == ".") || rel.contains('\\') {
         return None;
     }
     let key = if rel.is_empty() || rel.ends_with('/') {
@@ -74,19 +189,35 @@ fn file(hub: &Hub, path: &str) -> Option<Response<std::io::Cursor<Vec<u8>>>> {
         return Some(body(200, content_type(&key), &bytes));
     }
     if served.outputs.contains_key(&format!("{rel}/index.html")) {
-        let to = format!("{path}/");
-        let r = Response::from_data(Vec::new())
-            .with_status_code(StatusCode(301))
-            .with_header(header("Location", &to));
-        return Some(r);
+        // One leading slash: `//lettres/` would name another host.
+        return Some(
+            Response::new(301, "text/plain; charset=utf-8", Vec::new())
+                .with("Location", &format!("/{rel}/")),
+        );
     }
     let disk = served.assets.get(rel)?.clone();
     drop(served);
-    let bytes = std::fs::read(&disk).ok()?;
+    let bytes = read_inside(root, &disk)?;
     Some(body(200, content_type(rel), &bytes))
 }
 
-fn not_found(hub: &Hub) -> Response<std::io::Cursor<Vec<u8>>> {
+/// The file at `disk`, only if it is a plain file whose real path, links
+/// resolved now, lies inside the site's `content/`.
+fn read_inside(root: &Path, disk: &Path) -> Option<Vec<u8>> {
+    let content = root.join("content").canonicalize().ok()?;
+    let real = disk.canonicalize().ok()?;
+    if !real.starts_with(&content)
+        || std::fs::symlink_metadata(disk)
+            .ok()?
+            .file_type()
+            .is_symlink()
+    {
+        return None;
+    }
+    std::fs::read(real).ok()
+}
+
+fn not_found(hub: &Hub) -> Response {
     let page = hub.read().outputs.get("404.html").cloned();
     match page {
         Some(bytes) => body(404, "text/html; charset=utf-8", &bytes),
@@ -95,27 +226,24 @@ fn not_found(hub: &Hub) -> Response<std::io::Cursor<Vec<u8>>> {
 }
 
 /// A response; HTML gets the reload script.
-fn body(status: u16, kind: &str, bytes: &[u8]) -> Response<std::io::Cursor<Vec<u8>>> {
+fn body(status: u16, kind: &str, bytes: &[u8]) -> Response {
     if kind.starts_with("text/html") {
         return html_response(status, &String::from_utf8_lossy(bytes));
     }
-    Response::from_data(bytes.to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
+    Response::new(status, kind, bytes.to_vec()).with("Cache-Control", "no-store")
 }
 
-pub(super) fn html_response(status: u16, html: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(inject(html).into_bytes())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/html; charset=utf-8"))
-        .with_header(header("Cache-Control", "no-store"))
+pub(super) fn html_response(status: u16, html: &str) -> Response {
+    Response::new(
+        status,
+        "text/html; charset=utf-8",
+        inject(html).into_bytes(),
+    )
+    .with("Cache-Control", "no-store")
 }
 
-fn text(status: u16, s: &str) -> Response<std::io::Cursor<Vec<u8>>> {
-    Response::from_data(s.as_bytes().to_vec())
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", "text/plain; charset=utf-8"))
+fn text(status: u16, s: &str) -> Response {
+    Response::new(status, "text/plain; charset=utf-8", s.as_bytes().to_vec())
 }
 
 /// Adds the reload script before the last `</body>` (or at the end).
@@ -126,15 +254,10 @@ pub(super) fn inject(html: &str) -> String {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("ASCII header")
-}
-
 /// The server-sent events stream: one `reload` event per rebuild.
-fn events(req: Request, hub: &Hub) {
+fn events(mut w: TcpStream, hub: &Hub) {
     let rx = hub.subscribe();
     let generation = hub.read().generation;
-    let mut w = req.into_writer();
     let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\nretry: 500\n\n";
     let hello = format!("event: bonjour\ndata: {generation}\n\n");
     if w.write_all(head.as_bytes())

@@ -7,6 +7,7 @@ mod http;
 mod preview;
 pub mod state;
 mod watch;
+mod wire;
 
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, Sender};
@@ -78,9 +79,15 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
             opts.root.display()
         )
     })?;
-    let server = tiny_http::Server::http((opts.bind.as_str(), opts.port))
-        .map_err(|e| format!("impossible d'écouter sur {}:{} : {e}", opts.bind, opts.port))?;
-    let port = server.server_addr().to_ip().map_or(opts.port, |a| a.port());
+    let server = http::Server::bind(&opts.bind, opts.port, &root).map_err(|e| {
+        format!(
+            "impossible d'écouter sur {}:{} : {}",
+            opts.bind,
+            opts.port,
+            crate::publish::folder::french(&e)
+        )
+    })?;
+    let port = server.port().unwrap_or(opts.port);
     let host = if opts.bind.contains(':') {
         format!("[{}]", opts.bind)
     } else {

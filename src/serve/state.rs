@@ -2,7 +2,7 @@
 //! between runs, per-file loading memoised, renderers asked for the pages a
 //! change touches, outputs compared with the last ones.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -95,15 +95,38 @@ impl Builder {
         b
     }
 
-    fn reread_content(&mut self) {
-        match load::read_content(&self.root) {
-            Ok(files) => {
-                self.files = files;
-                self.read_error = None;
-            }
-            Err(d) => self.read_error = Some(d),
-        }
+    /// Reads `content/` again; returns the files whose bytes changed,
+    /// appeared or disappeared (a save by rename shows here, not on the
+    /// path of the event that caused the walk).
+    fn reread_content(&mut self) -> Vec<String> {
         self.structural = true;
+        let files = match load::read_content(&self.root) {
+            Ok(files) => files,
+            Err(d) => {
+                self.read_error = Some(d);
+                return vec!["content".to_string()];
+            }
+        };
+        let old: HashMap<&str, &[u8]> = self
+            .files
+            .iter()
+            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .collect();
+        let mut changed: Vec<String> = files
+            .iter()
+            .filter(|f| old.get(f.path.as_str()) != Some(&f.bytes.as_slice()))
+            .map(|f| f.path.clone())
+            .collect();
+        let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        changed.extend(
+            old.keys()
+                .filter(|p| !now.contains(*p))
+                .map(|p| p.to_string()),
+        );
+        drop(old);
+        self.files = files;
+        self.read_error = None;
+        changed
     }
 
     /// Reads the theme again; returns the theme files whose bytes changed.
@@ -155,9 +178,7 @@ impl Builder {
             if rel.starts_with("themes/") {
                 theme = true;
             } else if rel.starts_with("content/") || rel == "content" {
-                if let Some(c) = self.update_content(p, rel) {
-                    changed.push(c);
-                }
+                changed.extend(self.update_content(p, rel));
             }
         }
         if theme {
@@ -167,18 +188,31 @@ impl Builder {
         changed
     }
 
-    fn update_content(&mut self, abs: &Path, rel: String) -> Option<String> {
+    fn update_content(&mut self, abs: &Path, rel: String) -> Vec<String> {
         let at = self.files.binary_search_by(|f| f.path.as_str().cmp(&rel));
-        if abs.is_dir() || (abs.metadata().is_err() && at.is_err()) {
-            // A folder created, moved or removed: read everything again.
-            let before = self.files.len();
-            self.reread_content();
-            return (self.files.len() != before || abs.is_dir()).then_some(rel);
+        let meta = std::fs::symlink_metadata(abs);
+        if meta.as_ref().is_ok_and(|m| m.is_dir()) || (meta.is_err() && at.is_err()) {
+            // A folder created, moved or removed, or a file renamed away
+            // (a save through a temporary file): read everything again.
+            return self.reread_content();
         }
-        match (std::fs::read(abs), at) {
+        // A symbolic link is not part of the site (as in `build`): it, or
+        // a linked folder on the way, could point anywhere on the disk.
+        let content = self.root.join("content").canonicalize();
+        let inside = |p: &Path| {
+            p.canonicalize()
+                .is_ok_and(|r| content.as_ref().is_ok_and(|c| r.starts_with(c)))
+        };
+        let read = match meta {
+            Ok(m) if m.file_type().is_symlink() || !inside(abs) => {
+                Err(std::io::ErrorKind::Unsupported.into())
+            }
+            _ => std::fs::read(abs),
+        };
+        match (read, at) {
             (Ok(bytes), Ok(i)) => {
                 if self.files[i].bytes == bytes {
-                    return None;
+                    return Vec::new();
                 }
                 self.files[i].bytes = bytes;
                 if rel == "content/site.yaml" {
@@ -197,9 +231,9 @@ impl Builder {
                 self.files.remove(i);
                 self.structural = true;
             }
-            (Err(_), Err(_)) => return None,
+            (Err(_), Err(_)) => return Vec::new(),
         }
-        Some(rel)
+        vec![rel]
     }
 
     /// Builds and applies the result to `served`.
