@@ -161,6 +161,19 @@ fn agenda(t: &mut Text<'_>, ctx: &RenderContext<'_>, agenda: &Value) {
 }
 
 fn footer(t: &mut Text<'_>, ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) {
+    if !view.supporters.is_empty() {
+        t.blank();
+        t.para("Dispositif soutenu par\u{a0}:");
+        for s in &view.supporters {
+            match &s.url {
+                Some(u) => {
+                    let u = t.link(u);
+                    t.para(&format!("- {} {u}", s.name));
+                }
+                None => t.para(&format!("- {}", s.name)),
+            }
+        }
+    }
     t.blank();
     // The signature separator (RFC 3676 §4.3): dash, dash, space, alone.
     t.lines.push("-- ".to_string());
