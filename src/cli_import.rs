@@ -352,7 +352,7 @@ fn site_themes(root: &Path) -> Result<BTreeMap<String, String>, Diagnostic> {
         )
         .with_suggestion("lancez la commande dans le dossier du site, ou indiquez-le avec --root")
     })?;
-    serde_yaml_ng::from_str::<ThemesOnly>(&text)
+    yaml_serde::from_str::<ThemesOnly>(&text)
         .map(|t| t.themes)
         .map_err(|_| {
             Diagnostic::error("content/site.yaml", 0, 0, "fichier illisible")

@@ -46,7 +46,7 @@ impl Diagnostic {
             file: file.into(),
             line,
             column,
-            message: message.into(),
+            message: shorten(message.into()),
             suggestion: None,
             excerpt: None,
         }
@@ -67,7 +67,7 @@ impl Diagnostic {
 
     /// Adds what would be right.
     pub fn with_suggestion(mut self, suggestion: impl Into<String>) -> Self {
-        let s = suggestion.into();
+        let s = shorten(suggestion.into());
         if !s.is_empty() {
             self.suggestion = Some(s);
         }
@@ -127,6 +127,23 @@ impl Diagnostic {
         }
         out
     }
+}
+
+/// Longest message or hint shown, in characters: a text quoted from the
+/// content (a 300,000-character link) is cut in its middle.
+const MAX_TEXT: usize = 600;
+
+fn shorten(s: String) -> String {
+    if s.len() <= MAX_TEXT {
+        return s;
+    }
+    let n = s.chars().count();
+    if n <= MAX_TEXT {
+        return s;
+    }
+    let head: String = s.chars().take(MAX_TEXT / 2).collect();
+    let tail: String = s.chars().skip(n - MAX_TEXT / 2).collect();
+    format!("{head} […] {tail}")
 }
 
 fn truncate_chars(s: &str, max: usize) -> String {
@@ -210,13 +227,26 @@ impl IntoIterator for Diagnostics {
 /// The names in `candidates` closest to `wrong`, best first (at most three).
 pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
     let wrong_l = wrong.to_lowercase();
+    let wrong_n = wrong_l.chars().count();
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .filter_map(|c| {
-            let d = strsim::damerau_levenshtein(&wrong_l, &c.to_lowercase());
-            let limit = (c.chars().count().max(wrong_l.chars().count()) / 3).max(2);
-            let prefix = !wrong_l.is_empty()
-                && (c.starts_with(&wrong_l) || wrong_l.starts_with(&c.to_lowercase()));
+            let c_l = c.to_lowercase();
+            let c_n = c_l.chars().count();
+            let limit = (c_n.max(wrong_n) / 3).max(2);
+            let prefix =
+                !wrong_l.is_empty() && (c.starts_with(&wrong_l) || wrong_l.starts_with(&c_l));
+            // One name the prefix of the other: the distance is the length
+            // difference. Otherwise that difference is a lower bound, which
+            // spares the quadratic distance for names far apart in length
+            // (a 300,000-character link against the site's paths).
+            let d = if prefix {
+                wrong_n.abs_diff(c_n)
+            } else if wrong_n.abs_diff(c_n) > limit {
+                return None;
+            } else {
+                strsim::damerau_levenshtein(&wrong_l, &c_l)
+            };
             (d <= limit || prefix).then_some((d, c))
         })
         .collect();

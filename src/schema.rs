@@ -4,7 +4,7 @@
 use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
-use serde_yaml_ng::Value;
+use yaml_serde::Value;
 
 use crate::diagnostics::{Diagnostic, suggestion_for};
 
@@ -197,7 +197,7 @@ fn walk(
     for (k, v) in map {
         let key = match k {
             Value::String(s) => s.clone(),
-            other => serde_yaml_ng::to_string(other)
+            other => yaml_serde::to_string(other)
                 .unwrap_or_default()
                 .trim()
                 .to_string(),
@@ -250,7 +250,7 @@ mod tests {
     const OUTER: &[Key] = &[("title", Shape::Leaf), ("president", Shape::Map(INNER))];
 
     fn run(yaml: &str) -> Vec<Diagnostic> {
-        let v: Value = serde_yaml_ng::from_str(yaml).unwrap();
+        let v: Value = yaml_serde::from_str(yaml).unwrap();
         let loc = KeyLocator::new(yaml, 1);
         check_keys(&v, OUTER, "f.md", yaml, &loc)
     }

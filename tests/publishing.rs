@@ -430,7 +430,7 @@ fn run_recipe(site: &TempSite, commands: &[String], env: &[(&str, &str)]) {
 /// The `cufpress` lines of every `run:` of the GitHub workflow.
 fn github_commands() -> Vec<String> {
     let text = std::fs::read_to_string(project_root().join("docs/ci/github-actions.yml")).unwrap();
-    let y: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let y: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
     let mut out = Vec::new();
     for (_, job) in y["jobs"].as_mapping().expect("jobs") {
         for step in job["steps"].as_sequence().expect("steps") {
@@ -497,7 +497,7 @@ fn github_actions_recipe_runs_against_the_sample() {
 #[test]
 fn gitlab_recipe_runs_against_the_sample() {
     let text = std::fs::read_to_string(project_root().join("docs/ci/gitlab-ci.yml")).unwrap();
-    let y: serde_yaml_ng::Value = serde_yaml_ng::from_str(&text).unwrap();
+    let y: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
     let mut commands = Vec::new();
     for (_, job) in y.as_mapping().unwrap() {
         for key in ["before_script", "script"] {

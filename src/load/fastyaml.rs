@@ -1,17 +1,17 @@
 //! A fast reader for the plain YAML front matter is written in: block
 //! mappings and lists, one-line scalars (plain or quoted) and one-line
-//! `[a, b]` lists. It gives exactly the `Value` serde_yaml_ng would, or
+//! `[a, b]` lists. It gives exactly the `Value` yaml_serde would, or
 //! `None` as soon as the text uses anything else (anchors, tags, block or
 //! multi-line scalars, comments after values, tabs, flow mappings, …) or
-//! might be wrong: the caller then parses with serde_yaml_ng, which also
+//! might be wrong: the caller then parses with yaml_serde, which also
 //! words every error. libyaml costs ~80,000 instructions a file.
 
-use serde_yaml_ng::{Mapping, Number, Value};
+use yaml_serde::{Mapping, Number, Value};
 
-/// Deepest nesting read here; deeper headers go to serde_yaml_ng.
+/// Deepest nesting read here; deeper headers go to yaml_serde.
 const MAX_DEPTH: usize = 24;
 
-/// The value of `yaml`, or `None` when it must be parsed by serde_yaml_ng.
+/// The value of `yaml`, or `None` when it must be parsed by yaml_serde.
 pub fn parse(yaml: &str) -> Option<Value> {
     if !allowed_text(yaml.as_bytes()) {
         return None;
@@ -141,7 +141,7 @@ impl Reader<'_> {
                 v
             };
             if map.insert(key, value).is_some() {
-                // A duplicate key: serde_yaml_ng words the error.
+                // A duplicate key: yaml_serde words the error.
                 return None;
             }
         }
@@ -198,7 +198,7 @@ impl Reader<'_> {
     }
 }
 
-/// `- …` (a list item); a lone `-` is left to serde_yaml_ng.
+/// `- …` (a list item); a lone `-` is left to yaml_serde.
 fn is_item(content: &str) -> bool {
     content == "-" || content.starts_with("- ")
 }
@@ -263,7 +263,9 @@ fn plain_start(text: &str, flow: bool) -> bool {
 /// A one-line quoted scalar at the start of `text`, and what follows it.
 fn quoted(text: &str) -> Option<(String, &str)> {
     let quote = text.as_bytes()[0];
-    let mut out = String::with_capacity(text.len());
+    // Sized by the scalar, not by the rest of the line: a one-line list
+    // of many quoted items must not reserve the line once per item.
+    let mut out = String::new();
     let mut rest = &text[1..];
     loop {
         let stop = if quote == b'"' {
@@ -284,7 +286,7 @@ fn quoted(text: &str) -> Option<(String, &str)> {
         } else if rest.as_bytes()[stop] == b'"' {
             return Some((out, after));
         } else {
-            // Only `\"` and `\\`; other escapes go to serde_yaml_ng.
+            // Only `\"` and `\\`; other escapes go to yaml_serde.
             let escaped = *after.as_bytes().first()?;
             if escaped != b'"' && escaped != b'\\' {
                 return None;
@@ -328,7 +330,7 @@ fn flow_sequence(text: &str) -> Option<Value> {
     }
 }
 
-/// What serde_yaml_ng makes of an untagged plain scalar (its
+/// What yaml_serde makes of an untagged plain scalar (its
 /// `visit_untagged_scalar`); `None` for the 128-bit integers it alone handles.
 fn resolve_plain(v: &str) -> Option<Value> {
     if v.is_empty() || matches!(v, "null" | "Null" | "NULL" | "~") {
@@ -363,7 +365,7 @@ fn resolve_plain(v: &str) -> Option<Value> {
     Some(Value::String(v.to_owned()))
 }
 
-// The four functions below are serde_yaml_ng 0.10's (src/de.rs), verbatim
+// The four functions below are yaml_serde 0.10's (src/de.rs), verbatim
 // but for style, so that scalars resolve exactly as it resolves them.
 
 type FromStrRadix<T> = fn(&str, u32) -> Result<T, std::num::ParseIntError>;

@@ -5,9 +5,10 @@
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
-use serde_yaml_ng::Value;
+use yaml_serde::Value;
 
-use crate::diagnostics::{Diagnostic, suggestion_for};
+use super::yamlerror::yaml_error;
+use crate::diagnostics::Diagnostic;
 use crate::schema::{Key, KeyLocator, check_keys};
 
 /// A file cut in two.
@@ -44,12 +45,18 @@ pub fn decode(file: &str, bytes: &[u8]) -> Result<String, Diagnostic> {
     if memchr::memchr2(b'\0', b'\r', text.as_bytes()).is_none() {
         return Ok(text.to_string());
     }
-    if text.contains('\0') {
+    if let Some(nul) = memchr::memchr(b'\0', text.as_bytes()) {
+        let before = &text[..nul];
+        let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() as u32 + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() as u32 + 1;
         return Err(Diagnostic::error(
             file,
-            0,
-            0,
-            "ce fichier contient des caractères binaires : ce n'est pas un texte Markdown",
+            line,
+            col,
+            "ce fichier contient des caractères binaires (octet nul) : ce n'est pas un texte Markdown",
+        )
+        .with_suggestion(
+            "s'il s'agit d'une image ou d'un document, il ne doit pas porter l'extension .md ; sinon, enregistrez-le de nouveau en texte UTF-8",
         ));
     }
     Ok(if text.contains('\r') {
@@ -161,26 +168,91 @@ pub fn comment_warnings(file: &str, source: &str, yaml: &str, offset: u32) -> Ve
 /// The typed front matter and the line of each top-level key.
 pub type Parsed<T> = (T, BTreeMap<String, u32>);
 
+/// What parsing a front matter gave: every mistake found, and the typed
+/// value when one could be made all the same (the mistaken keys left out
+/// or corrected), so that the file's other keys and references are still
+/// checked. A value that comes with errors is never published: the errors
+/// fail the build.
+#[derive(Debug)]
+pub struct Outcome<T> {
+    /// The value, possibly recovered despite `errors`.
+    pub parsed: Option<Parsed<T>>,
+    /// Every mistake found.
+    pub errors: Vec<Diagnostic>,
+}
+
+impl<T> Outcome<T> {
+    /// The value when there is no error, else every error.
+    pub fn into_result(self) -> Result<Parsed<T>, Vec<Diagnostic>> {
+        match self.parsed {
+            Some(p) if self.errors.is_empty() => Ok(p),
+            _ => Err(self.errors),
+        }
+    }
+}
+
 /// Parses `yaml` (starting after `offset` lines of `source`) into `T`,
-/// reporting unknown keys and every type mistake found.
+/// reporting unknown keys and every type mistake found. Writers' syntax
+/// mistakes are found by [`prescan`](super::prescan) first, worded in
+/// French where they are; the text as the hints correct it is then parsed,
+/// so that the other keys are checked in the same run.
 pub fn parse<T: DeserializeOwned>(
     file: &str,
     source: &str,
     yaml: &str,
     offset: u32,
     schema: &'static [Key],
-) -> Result<Parsed<T>, Vec<Diagnostic>> {
+) -> Outcome<T> {
+    let pre = super::prescan::prescan(file, source, yaml, offset);
+    if pre.errors.is_empty() {
+        return typed(file, source, yaml, offset, schema).0;
+    }
+    let mut errors = pre.errors;
+    let Some(repaired) = pre.repaired else {
+        return Outcome {
+            parsed: None,
+            errors,
+        };
+    };
+    let (inner, syntax) = typed::<T>(file, source, &repaired, offset, schema);
+    // A syntax error left in the corrected text is not the writer's.
+    if !syntax {
+        errors.extend(inner.errors);
+    }
+    Outcome {
+        parsed: inner.parsed,
+        errors,
+    }
+}
+
+/// [`parse`] without the pre-scan; true when the text is not valid YAML.
+fn typed<T: DeserializeOwned>(
+    file: &str,
+    source: &str,
+    yaml: &str,
+    offset: u32,
+    schema: &'static [Key],
+) -> (Outcome<T>, bool) {
+    let failed = |errors| {
+        (
+            Outcome {
+                parsed: None,
+                errors,
+            },
+            true,
+        )
+    };
     let parsed = match super::fastyaml::parse(yaml) {
         Some(v) => Ok(v),
-        None => serde_yaml_ng::from_str(yaml),
+        None => yaml_serde::from_str(yaml),
     };
     let value: Value = match parsed {
         Ok(Value::Null) => Value::Mapping(Default::default()),
         Ok(v) => v,
-        Err(e) => return Err(vec![yaml_error(file, source, offset, &e, "")]),
+        Err(e) => return failed(vec![yaml_error(file, source, offset, &e, "")]),
     };
     if !matches!(value, Value::Mapping(_)) {
-        return Err(vec![
+        return failed(vec![
             Diagnostic::error(
                 file,
                 offset + 1,
@@ -196,248 +268,160 @@ pub fn parse<T: DeserializeOwned>(
     // Fast path: the tree already parsed. Only a failure is parsed again,
     // from the text, for the located message.
     if errors.is_empty()
-        && let Ok(t) = serde_yaml_ng::from_value::<T>(value)
+        && let Ok(t) = yaml_serde::from_value::<T>(value)
     {
-        return Ok((t, key_lines));
+        return (
+            Outcome {
+                parsed: Some((t, key_lines)),
+                errors,
+            },
+            false,
+        );
     }
-    let de =
-        serde_yaml_ng::Deserializer::from_str(if yaml.trim().is_empty() { "{}" } else { yaml });
-    match serde_path_to_error::deserialize::<_, T>(de) {
-        Ok(t) if errors.is_empty() => return Ok((t, key_lines)),
-        Ok(_) => {}
-        Err(e) => {
-            let path = e.path().to_string();
-            let mut d = yaml_error(file, source, offset, e.inner(), &path);
-            // Custom errors point at the document start: find the key from the path.
-            if (d.line <= offset + 1 || !d.message.contains("syntaxe"))
-                && !path.is_empty()
-                && path != "."
-                && let Some((line, col)) = locator.locate_path(&path)
-            {
-                d.line = line;
-                d.column = col;
-                d = d.with_source(source);
-            }
-            // Missing keys are reported at the mapping; point at line 1 of the YAML.
-            if d.line == 0 {
-                d.line = offset + 1;
-                d.column = 1;
-                d = d.with_source(source);
-            }
-            errors.push(d);
+    let de = yaml_serde::Deserializer::from_str(if yaml.trim().is_empty() { "{}" } else { yaml });
+    let path = match serde_path_to_error::deserialize::<_, T>(de) {
+        Ok(t) => {
+            return (
+                Outcome {
+                    parsed: Some((t, key_lines)),
+                    errors,
+                },
+                false,
+            );
         }
-    }
-    Err(errors)
+        Err(e) => {
+            errors.push(type_error(file, source, offset, &locator, &e));
+            e.path().to_string()
+        }
+    };
+    let parsed = recover::<T>(yaml, path, file, source, offset, &locator, &mut errors)
+        .map(|t| (t, key_lines));
+    (Outcome { parsed, errors }, false)
 }
 
-/// A serde_yaml error turned into a French diagnostic.
-fn yaml_error(
+/// A type mistake located at its key.
+fn type_error(
     file: &str,
     source: &str,
     offset: u32,
-    e: &serde_yaml_ng::Error,
-    path: &str,
+    locator: &KeyLocator<'_>,
+    e: &serde_path_to_error::Error<yaml_serde::Error>,
 ) -> Diagnostic {
-    let raw = e.to_string();
-    let msg = raw.split(" at line ").next().unwrap_or(&raw);
-    let msg = msg.split(" at position ").next().unwrap_or(msg);
-    let (line, col) = e
-        .location()
-        .map(|l| (l.line() as u32 + offset, l.column() as u32))
-        .unwrap_or((0, 0));
-    let (message, suggestion) = french_message(msg, path);
-    let mut d = Diagnostic::error(file, line, col, message);
-    if let Some(s) = suggestion {
-        d = d.with_suggestion(s);
+    let path = e.path().to_string();
+    let mut d = yaml_error(file, source, offset, e.inner(), &path);
+    // Custom errors point at the document start: find the key from the path.
+    if (d.line <= offset + 1 || !d.message.contains("syntaxe"))
+        && !path.is_empty()
+        && path != "."
+        && let Some((line, col)) = locator.locate_path(&path)
+    {
+        d.line = line;
+        d.column = col;
+        d = d.with_source(source);
     }
-    d.with_source(source)
+    // Missing keys are reported at the mapping; point at line 1 of the YAML.
+    if d.line == 0 {
+        d.line = offset + 1;
+        d.column = 1;
+        d = d.with_source(source);
+    }
+    d
 }
 
-/// Translates serde and libyaml messages into French, with a hint.
-fn french_message(msg: &str, path: &str) -> (String, Option<String>) {
-    let path = path.trim_start_matches('.');
-    let at = |s: String| {
-        if path.is_empty() || path == "?" {
-            s
-        } else {
-            format!("`{path}` : {s}")
+/// After a type mistake at `path`: the value without the mistaken keys,
+/// one after the other, so that every mistaken key is reported and the
+/// others are still checked. `None` when a required key is missing.
+fn recover<T: DeserializeOwned>(
+    yaml: &str,
+    mut path: String,
+    file: &str,
+    source: &str,
+    offset: u32,
+    locator: &KeyLocator<'_>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    let mut value: Value = yaml_serde::from_str(yaml).ok()?;
+    let mut removed: Vec<String> = Vec::new();
+    for _ in 0..32 {
+        if !remove_path(&mut value, &path) {
+            return None;
         }
+        removed.push(path.trim_start_matches('.').to_string());
+        match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(t) => return Some(t),
+            Err(e) => {
+                path = e.path().to_string();
+                let message = e.inner().to_string();
+                if let Some(field) = message
+                    .split("missing field `")
+                    .nth(1)
+                    .and_then(|r| r.split('`').next())
+                {
+                    let parent = path.trim_start_matches('.');
+                    let full = if parent.is_empty() {
+                        field.to_string()
+                    } else {
+                        format!("{parent}.{field}")
+                    };
+                    // Missing because it was left out here, or truly
+                    // missing: either way, no value can be made.
+                    if !removed.contains(&full) {
+                        errors.push(type_error(file, source, offset, locator, &e));
+                    }
+                    return None;
+                }
+                errors.push(type_error(file, source, offset, locator, &e));
+            }
+        }
+    }
+    None
+}
+
+/// Removes the key or list item a serde path (`a.b`, `c[2].d`) names.
+fn remove_path(value: &mut Value, path: &str) -> bool {
+    let segs: Vec<&str> = path
+        .trim_start_matches('.')
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let Some((last, parents)) = segs.split_last() else {
+        return false;
     };
-    // The path prefix serde_yaml adds ("president.gender: …") is redundant with ours.
-    let msg = match msg.split_once(": ") {
-        Some((p, rest)) if !p.contains(' ') && !p.is_empty() => rest,
-        _ => msg,
-    };
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        let field = rest.trim_end_matches('`');
-        let full = if path.is_empty() || path == "?" || path == "." {
-            field.to_string()
-        } else {
-            format!("{path}.{field}")
+    let mut node = value;
+    for seg in parents {
+        let (key, index) = split_segment(seg);
+        node = match node.get_mut(key) {
+            Some(n) => n,
+            None => return false,
         };
-        return (
-            format!("la clé obligatoire `{full}` manque"),
-            Some(format!("ajoutez une ligne `{field}: …`")),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("unknown variant `") {
-        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
-        let choices: Vec<&str> = expected
-            .split('`')
-            .enumerate()
-            .filter(|(i, _)| i % 2 == 1)
-            .map(|(_, s)| s)
-            .collect();
-        return (
-            at(format!("valeur « {value} » non reconnue")),
-            Some(suggestion_for(value, choices.iter().copied())),
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("invalid type: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        return (
-            at(format!(
-                "type de valeur invalide : {} au lieu de {}",
-                french_kind(found),
-                french_kind(expected)
-            )),
-            None,
-        );
-    }
-    if let Some(rest) = msg.strip_prefix("invalid value: ") {
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "?"));
-        return (
-            at(format!(
-                "valeur invalide : {} au lieu de {}",
-                french_kind(found),
-                french_kind(expected)
-            )),
-            None,
-        );
-    }
-    if msg.starts_with("duplicate entry") || msg.contains("duplicate key") {
-        let key = msg.split('"').nth(1).unwrap_or("?");
-        return (
-            format!("la clé `{key}` est écrite deux fois"),
-            Some("gardez-en une seule".into()),
-        );
-    }
-    let syntax: &[(&str, &str, &str)] = &[
-        (
-            "mapping values are not allowed",
-            "deux-points inattendu dans une valeur",
-            "mettez la valeur entre guillemets, par exemple title: \"Réunion : bilan\"",
-        ),
-        (
-            "did not find expected key",
-            "clé attendue à cet endroit",
-            "vérifiez l'indentation (des espaces, pas de tabulations) et les guillemets",
-        ),
-        (
-            "found character that cannot start any plain scalar",
-            "caractère interdit en début de valeur",
-            "mettez la valeur entre guillemets",
-        ),
-        (
-            "found a tab character",
-            "tabulation dans l'indentation",
-            "indentez avec des espaces",
-        ),
-        (
-            "did not find expected",
-            "structure YAML incomplète",
-            "vérifiez les tirets des listes et les crochets ou accolades fermants",
-        ),
-        (
-            "found unexpected end of stream",
-            "fin de l'en-tête inattendue",
-            "un guillemet, un crochet ou une accolade n'est pas fermé",
-        ),
-        (
-            "found unknown escape character",
-            "séquence d'échappement inconnue entre guillemets doubles",
-            "utilisez des guillemets simples, ou doublez la barre oblique inverse",
-        ),
-        (
-            "block sequence entries are not allowed",
-            "liste à tirets mal placée",
-            "passez à la ligne et indentez la liste sous sa clé",
-        ),
-        (
-            "repetition limit exceeded",
-            "trop de répétitions d'alias YAML (*…)",
-            "écrivez les valeurs en entier plutôt que par des alias",
-        ),
-        (
-            "recursion limit exceeded",
-            "structure trop imbriquée",
-            "simplifiez l'en-tête",
-        ),
-        (
-            "unknown anchor",
-            "ancre YAML inconnue (*…)",
-            "retirez l'astérisque ou mettez la valeur entre guillemets",
-        ),
-    ];
-    for (en, fr, hint) in syntax {
-        if msg.contains(en) {
-            return (format!("syntaxe YAML : {fr}"), Some((*hint).to_string()));
+        if let Some(i) = index {
+            node = match node.get_mut(i) {
+                Some(n) => n,
+                None => return false,
+            };
         }
     }
-    if msg.starts_with("date invalide") || msg.contains('«') {
-        // Our own messages say "… : attendu X": the expected form is the hint.
-        if let Some((m, hint)) = msg.split_once(" : attendu ") {
-            return (at(m.to_string()), Some(format!("attendu {hint}")));
-        }
-        return (at(msg.to_string()), None);
+    let (key, index) = split_segment(last);
+    match index {
+        None => node
+            .as_mapping_mut()
+            .is_some_and(|m| m.remove(key).is_some()),
+        Some(i) => match node.get_mut(key).and_then(Value::as_sequence_mut) {
+            Some(items) if i < items.len() => {
+                items.remove(i);
+                true
+            }
+            _ => false,
+        },
     }
-    (at(format!("en-tête YAML invalide ({msg})")), None)
 }
 
-/// "string \"x\"" → "le texte « x »", "a boolean" → "true ou false", …
-fn french_kind(s: &str) -> String {
-    let s = s.trim();
-    if let Some(v) = s.strip_prefix("string ") {
-        return format!("le texte « {} »", v.trim_matches('"'));
+/// `name[3]` → ("name", Some(3)); `name` → ("name", None).
+fn split_segment(seg: &str) -> (&str, Option<usize>) {
+    match seg.split_once('[') {
+        Some((k, rest)) => (k, rest.trim_end_matches(']').parse().ok()),
+        None => (seg, None),
     }
-    if let Some(v) = s.strip_prefix("integer ") {
-        return format!("le nombre {}", v.trim_matches('`'));
-    }
-    if let Some(v) = s.strip_prefix("floating point ") {
-        return format!("le nombre {}", v.trim_matches('`'));
-    }
-    if let Some(v) = s.strip_prefix("boolean ") {
-        return format!("la valeur {}", v.trim_matches('`'));
-    }
-    let table: &[(&str, &str)] = &[
-        ("a boolean", "true ou false"),
-        ("a string", "un texte"),
-        ("a sequence", "une liste ([a, b] ou lignes à tirets)"),
-        ("sequence", "une liste"),
-        ("a map", "des clés « clé: valeur »"),
-        ("map", "des clés « clé: valeur »"),
-        ("unit value", "une valeur vide"),
-        ("u32", "un nombre entier positif"),
-        ("i64", "un nombre entier"),
-        ("i32", "un nombre entier"),
-        ("a borrowed string", "un texte"),
-        ("char", "un caractère"),
-    ];
-    for (en, fr) in table {
-        if s == *en {
-            return (*fr).to_string();
-        }
-    }
-    if s.starts_with("struct ") || s.starts_with("a map") {
-        return "des clés « clé: valeur »".into();
-    }
-    if s.starts_with("enum ") || s.starts_with("variant") {
-        return "une des valeurs permises".into();
-    }
-    if s.starts_with("option") || s.starts_with("a string or") {
-        return "un texte".into();
-    }
-    s.to_string()
 }
 
 #[cfg(test)]
@@ -448,7 +432,7 @@ mod tests {
     fn parse_article(text: &str) -> Result<Parsed<ArticleFront>, Vec<Diagnostic>> {
         let text = decode("a.md", text.as_bytes()).map_err(|d| vec![d])?;
         let s = split("a.md", &text).map_err(|d| vec![d])?;
-        parse::<ArticleFront>("a.md", &text, s.yaml, s.yaml_offset, ARTICLE_KEYS)
+        parse::<ArticleFront>("a.md", &text, s.yaml, s.yaml_offset, ARTICLE_KEYS).into_result()
     }
 
     #[test]
@@ -470,7 +454,9 @@ mod tests {
     #[test]
     fn alias_bombs_are_refused_in_french() {
         let y = "a: &a [1,2]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c]\ne: [*d,*d,*d,*d,*d,*d,*d,*d]\n";
-        let errs = parse::<ArticleFront>("a.md", y, y, 0, ARTICLE_KEYS).unwrap_err();
+        let errs = parse::<ArticleFront>("a.md", y, y, 0, ARTICLE_KEYS)
+            .into_result()
+            .unwrap_err();
         assert!(errs[0].message.contains("alias"), "{}", errs[0].message);
     }
 

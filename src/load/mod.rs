@@ -7,7 +7,9 @@ pub mod cache;
 mod fastyaml;
 pub mod frontmatter;
 pub mod markdown;
+pub mod prescan;
 pub mod typography;
+mod yamlerror;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -69,8 +71,28 @@ pub fn read_content_except(
         .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
     for entry in walk {
         let entry = entry.map_err(|e| {
-            Diagnostic::error("content/", 0, 0, format!("lecture impossible : {e}"))
+            let path = e
+                .path()
+                .map_or("content/".into(), |p| site_relative(root, p));
+            Diagnostic::error(
+                path,
+                0,
+                0,
+                "lecture impossible : dossier ou fichier illisible",
+            )
+            .with_suggestion("vérifiez que ce dossier existe et que vous avez le droit de le lire")
         })?;
+        if entry.file_name().to_str().is_none() {
+            return Err(Diagnostic::error(
+                site_relative(root, entry.path()),
+                0,
+                0,
+                "nom de fichier illisible : il n'est pas écrit en UTF-8 (les caractères � n'ont pas pu être lus)",
+            )
+            .with_suggestion(
+                "renommez ce fichier ou ce dossier avec des minuscules sans accent, des chiffres et des tirets",
+            ));
+        }
         if entry.file_type().is_file() && !is_ignored(entry.file_name().to_string_lossy().as_ref())
         {
             paths.push(entry.into_path());
@@ -98,9 +120,31 @@ pub fn read_content_except(
                     path: rel.clone(),
                     bytes,
                 })
-                .map_err(|e| Diagnostic::error(rel, 0, 0, format!("lecture impossible : {e}")))
+                .map_err(|e| {
+                    Diagnostic::error(rel, 0, 0, format!("lecture impossible : {}", io_french(&e)))
+                })
         })
         .collect()
+}
+
+/// An I/O error in French, for a writer.
+fn io_french(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            "fichier introuvable (supprimé ou renommé pendant la lecture ?)"
+        }
+        std::io::ErrorKind::PermissionDenied => "accès refusé (droits du fichier)",
+        _ => "le fichier n'a pas pu être lu",
+    }
+}
+
+/// `p` relative to the site root, `/`-separated, for a diagnostic.
+fn site_relative(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Editors' temporary and hidden files, never part of the site.
@@ -157,7 +201,15 @@ fn load_site_with(
                 base_path.get_or_insert_with(|| crate::urls::base_path(&c.base_url));
                 config = Some(c);
             }
-            Err(e) => diags.extend(e),
+            Err(e) => {
+                diags.extend(e);
+                // The rest of the site is still checked against what could
+                // be read of it (the errors above fail the build).
+                config = recovered_config(f);
+                if let Some(c) = &config {
+                    base_path.get_or_insert_with(|| crate::urls::base_path(&c.base_url));
+                }
+            }
         }
     }
     let base_path = base_path.unwrap_or_default();
@@ -214,8 +266,17 @@ fn load_site_with(
     for (id, (index, articles)) in letters {
         let Some(index) = index else {
             let dir = format!("content/lettres/{id}");
-            if !site.failed.contains(&format!("{dir}/_index.md")) {
+            let index_path = format!("{dir}/_index.md");
+            if !site.failed.contains(&index_path) {
                 diags.push(missing_index(&dir, "lettre"));
+            } else if !articles.is_empty() {
+                diags.push(unchecked_folder(
+                    &index_path,
+                    match articles.len() {
+                        1 => "l'article de ce numéro n'a pas été vérifié".into(),
+                        n => format!("les {n} articles de ce numéro n'ont pas été vérifiés"),
+                    },
+                ));
             }
             continue;
         };
@@ -229,7 +290,17 @@ fn load_site_with(
     for (slug, (index, partnerships)) in dirs {
         let Some(index) = index else {
             let dir = format!("content/repertoire/{slug}");
-            if site.failed.contains(&format!("{dir}/_index.md")) {
+            let index_path = format!("{dir}/_index.md");
+            if site.failed.contains(&index_path) {
+                if !partnerships.is_empty() {
+                    diags.push(unchecked_folder(
+                        &index_path,
+                        match partnerships.len() {
+                            1 => "la fiche de ce pays n'a pas été vérifiée".into(),
+                            n => format!("les {n} fiches de ce pays n'ont pas été vérifiées"),
+                        },
+                    ));
+                }
                 continue;
             }
             diags.push(missing_index(&dir, "repertoire"));
@@ -255,6 +326,19 @@ fn load_site_with(
         }
     }
     (Some(site), diags)
+}
+
+/// The pages of a folder whose `_index.md` gives no page are not checked.
+fn unchecked_folder(index: &str, what: String) -> Diagnostic {
+    Diagnostic::warning(
+        index,
+        1,
+        0,
+        format!(
+            "{what} (rubriques, groupes, thèmes, images, liens) : ce _index.md ne donne pas de page"
+        ),
+    )
+    .with_suggestion("corrigez d'abord l'erreur de ce _index.md, puis relancez cufpress check")
 }
 
 fn missing_index(dir: &str, what: &str) -> Diagnostic {
@@ -480,7 +564,7 @@ impl PageSpec<'_> {
             split.yaml,
             split.yaml_offset,
         ));
-        let parsed =
+        let outcome =
             frontmatter::parse::<F>(path, &text, split.yaml, split.yaml_offset, self.schema);
         let dir = path.rsplit_once('/').map_or("content", |(d, _)| d);
         let (body, mut md_diags) = markdown::render(&markdown::MdInput {
@@ -491,12 +575,20 @@ impl PageSpec<'_> {
             body_offset: split.body_offset,
             base_path: self.base_path,
         });
-        let (front, key_lines) = match parsed {
-            Ok(p) => {
+        // A front matter with mistakes still gives a page when a value could
+        // be made of it: its other keys and references are checked in the
+        // same run (its errors fail the build, so it is never published).
+        let (front, key_lines) = match outcome.parsed {
+            Some(p) => {
+                body_diags.extend(outcome.errors);
                 body_diags.append(&mut md_diags);
                 p
             }
-            Err(mut e) => {
+            None => {
+                let mut e = outcome.errors;
+                if let Some(first) = e.first() {
+                    e.push(not_checked(path, first.line));
+                }
                 e.append(&mut md_diags);
                 return Err(e);
             }
@@ -522,10 +614,30 @@ impl PageSpec<'_> {
     }
 }
 
+/// Says which checks of `path` could not run, and why.
+fn not_checked(path: &str, line: u32) -> Diagnostic {
+    Diagnostic::warning(
+        path,
+        line,
+        0,
+        "les références de ce fichier (rubrique, groupe, thèmes, image, liens et images du texte) n'ont pas pu être vérifiées : son en-tête ne donne pas de page",
+    )
+    .with_suggestion("corrigez l'erreur ci-dessus, puis relancez cufpress check : ces vérifications seront faites")
+}
+
+/// What could be read of a `site.yaml` that has mistakes.
+fn recovered_config(f: &SourceFile) -> Option<SiteConfig> {
+    let text = frontmatter::decode(&f.path, &f.bytes).ok()?;
+    frontmatter::parse::<SiteConfig>(&f.path, &text, &text, 0, SITE_KEYS)
+        .parsed
+        .map(|(c, _)| c)
+}
+
 fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
     let path = f.path.as_str();
     let text = frontmatter::decode(path, &f.bytes).map_err(|d| vec![d])?;
-    let (config, lines): (SiteConfig, _) = frontmatter::parse(path, &text, &text, 0, SITE_KEYS)?;
+    let (config, lines): (SiteConfig, _) =
+        frontmatter::parse(path, &text, &text, 0, SITE_KEYS).into_result()?;
     let mut errors = Vec::new();
     if !config.base_url.starts_with("https://") && !config.base_url.starts_with("http://") {
         let line = lines.get("base_url").copied().unwrap_or(1);

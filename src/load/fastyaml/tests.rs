@@ -1,21 +1,21 @@
-//! The fast reader against serde_yaml_ng: same value, in the same key order,
+//! The fast reader against yaml_serde: same value, in the same key order,
 //! whenever the fast reader gives one.
 
 use proptest::prelude::*;
-use serde_yaml_ng::Value;
+use yaml_serde::Value;
 
 use super::parse;
 
-/// Panics when `parse` gives a value serde_yaml_ng does not; returns
+/// Panics when `parse` gives a value yaml_serde does not; returns
 /// whether the fast reader took it.
 fn check(yaml: &str) -> bool {
     let Some(fast) = parse(yaml) else {
         return false;
     };
-    let slow: Result<Value, _> = serde_yaml_ng::from_str(yaml);
+    let slow: Result<Value, _> = yaml_serde::from_str(yaml);
     match slow {
         Ok(slow) => assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{yaml:?}"),
-        Err(e) => panic!("fast reader accepted {yaml:?}, serde_yaml_ng says {e}"),
+        Err(e) => panic!("fast reader accepted {yaml:?}, yaml_serde says {e}"),
     }
     true
 }
@@ -319,7 +319,7 @@ proptest! {
             write(v, 0, &mut pick, &mut yaml);
         }
         // About a fifth of these trees are read fast (11,347 of 60,000
-        // when this was written); the rest must go to serde_yaml_ng.
+        // when this was written); the rest must go to yaml_serde.
         check(&yaml);
     }
 }
