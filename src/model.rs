@@ -267,8 +267,8 @@ pub struct Mailing {
     /// Address that unsubscribes whoever writes to it, for the same header.
     #[serde(default)]
     pub unsubscribe_email: Option<String>,
-    /// Full article text in the e-mail (true) or teasers with a
-    /// "Lire la suite" link (false, the default).
+    /// Full article text in the e-mail (true) or teasers under their
+    /// titles linked to their pages (false, the default).
     #[serde(default)]
     pub full_text: bool,
 }

@@ -183,7 +183,7 @@ fn size_warning(letter: &Letter, bytes: usize) -> Diagnostic {
         ),
     )
     .with_suggestion(
-        "gardez mailing.full_text à false (résumés et « Lire la suite »), raccourcissez les résumés ou déplacez des articles dans un autre numéro",
+        "gardez mailing.full_text à false (résumés et titres liés), raccourcissez les résumés ou déplacez des articles dans un autre numéro",
     )
 }
 
