@@ -80,15 +80,29 @@ impl Checker<'_> {
             line,
             ..Row::default()
         };
+        let mut bad = Vec::new();
         for (i, (_, col)) in self.headers.iter().enumerate() {
             let v = rec.get(i).unwrap_or("").trim();
-            if let Err(e) = self.cell(&mut row, *col, v) {
+            let checked = match forbidden_char(v) {
+                Some(c) => Err((
+                    format!(
+                        "caractère invisible interdit (U+{:04X}) dans la cellule",
+                        c as u32
+                    ),
+                    "retapez le texte de la cellule, sans copier-coller de caractères spéciaux"
+                        .into(),
+                )),
+                None => self.cell(&mut row, *col, v),
+            };
+            if let Err(e) = checked {
                 errs.push(self.err(line, i, e.0, e.1));
+                bad.push(*col);
             }
         }
         for (name, col) in REQUIRED {
             let key = field_key(*col);
-            if row.fields.get(key).is_none_or(|s| s.is_empty()) {
+            // A cell already reported (an unknown type, say) is not also empty.
+            if !bad.contains(col) && row.fields.get(key).is_none_or(|s| s.is_empty()) {
                 let i = self.headers.iter().position(|(_, c)| c == col).unwrap_or(0);
                 errs.push(self.err(
                     line,
@@ -267,6 +281,17 @@ fn q(s: &str) -> String {
     out
 }
 
+/// The funders of a cell: `MEAE, AFD` or `MEAE + AFD`. A cell starting
+/// with `=` (what a spreadsheet takes for a formula) is one value, as typed.
+fn funders(cell: &str) -> impl Iterator<Item = &str> {
+    let parts: Vec<&str> = if cell.starts_with('=') {
+        vec![cell]
+    } else {
+        cell.split([',', ';', '+', '|']).collect()
+    };
+    parts.into_iter().map(str::trim).filter(|s| !s.is_empty())
+}
+
 /// The partnership file of `row`.
 fn render(row: &Row) -> String {
     let f = |k: &str| row.fields.get(k).filter(|s| !s.is_empty());
@@ -301,12 +326,7 @@ fn render(row: &Row) -> String {
             if !p[1].is_empty() {
                 y.push_str(&format!("    years: {}\n", q(&p[1])));
             }
-            let funding: Vec<String> = p[2]
-                .split([',', ';', '+', '|'])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(q)
-                .collect();
+            let funding: Vec<String> = funders(&p[2]).map(q).collect();
             if !funding.is_empty() {
                 y.push_str(&format!("    funding: [{}]\n", funding.join(", ")));
             }
@@ -449,9 +469,13 @@ pub fn run(a: ImportArgs) -> Result<String, Vec<Diagnostic>> {
         .has_headers(false)
         .from_reader(text.as_bytes());
     let mut errs = Vec::new();
+    let mut numbers = RowNumbers::new(&text);
     let mut records = reader.records();
     let header = match records.next() {
-        Some(Ok(h)) => h,
+        Some(Ok(h)) => {
+            numbers.row(0, h.iter());
+            h
+        }
         _ => {
             return Err(vec![Diagnostic::error(
                 &file,
@@ -470,13 +494,14 @@ pub fn run(a: ImportArgs) -> Result<String, Vec<Diagnostic>> {
     let mut rows = Vec::new();
     for rec in records {
         match rec {
-            Ok(r) if r.iter().all(|c| c.trim().is_empty()) => {}
             Ok(r) => {
-                let line = r.position().map_or(0, |p| p.line());
-                rows.push(checker.row(line, &r, &mut errs));
+                let line = numbers.row(r.position().map_or(0, |p| p.byte()), r.iter());
+                if !r.iter().all(|c| c.trim().is_empty()) {
+                    rows.push(checker.row(line, &r, &mut errs));
+                }
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = numbers.row(e.position().map_or(0, |p| p.byte()), []);
                 errs.push(Diagnostic::error(
                     &file,
                     line as u32,

@@ -665,7 +665,10 @@ fn locate(
         let Ok(text) = std::str::from_utf8(&f.bytes) else {
             continue;
         };
-        if let Some((line, column)) = find_any(text, &needles, &[""]) {
+        let local = relative_needles(&f.path, &needles);
+        if let Some((line, column)) =
+            find_any(text, &needles, &[""]).or_else(|| find_any(text, &local, &[""]))
+        {
             return Place {
                 file: Some(f.path.clone()),
                 line,
@@ -690,6 +693,25 @@ fn locate(
         column: 0,
         in_source: false,
     }
+}
+
+/// The needles that lie in the folder of `content_file`, written relative
+/// to it, as its writer did: the e-mail edition makes `images/x.pdf` of an
+/// article absolute, and it must still be found in that article.
+fn relative_needles(content_file: &str, needles: &[String]) -> Vec<String> {
+    let Some((dir, _)) = content_file
+        .strip_prefix("content/")
+        .and_then(|p| p.rsplit_once('/'))
+    else {
+        return Vec::new();
+    };
+    let dir = format!("/{dir}/");
+    needles
+        .iter()
+        .filter_map(|n| n.strip_prefix(dir.as_str()))
+        .filter(|r| r.chars().count() >= 2)
+        .map(|r| r.to_string())
+        .collect()
 }
 
 /// The content file a page was built from, walking up to its parent page
@@ -846,6 +868,34 @@ mod tests {
         assert!(one("« x/ »").contains("(page /b/)"), "{all}");
         assert!(one("« #p »").contains("public/b/index.html"), "{all}");
         assert!(one("#absent").contains("2 pages"), "{all}");
+    }
+
+    #[test]
+    fn email_edition_links_are_reported_on_the_article_that_wrote_them() {
+        let outputs = [
+            out(
+                "lettres/2025-09/email.html",
+                r#"<a href="https://site.org/lettres/2025-09/images/nope.pdf?utm_campaign=l">x</a>"#,
+            ),
+            out("lettres/2025-09/index.html", ""),
+        ];
+        let content = [
+            src(
+                "content/lettres/2025-09/_index.md",
+                "---\ntitle: Septembre\n---\nÉdito.\n",
+            ),
+            src(
+                "content/lettres/2025-09/a.md",
+                "---\ntitle: A\nlink: images/nope.pdf\n---\nTexte.\n",
+            ),
+        ];
+        let d = run(&outputs, &content, "https://site.org");
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].file.as_str(), d[0].line, d[0].column),
+            ("content/lettres/2025-09/a.md", 3, 7),
+            "{d:?}"
+        );
     }
 
     #[test]

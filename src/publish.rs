@@ -561,6 +561,31 @@ mod tests {
     }
 
     #[test]
+    fn a_fingerprint_list_is_used_only_for_the_tree_it_names() {
+        let tmp = tempfile::tempdir().unwrap();
+        let target = tmp.path().join("public");
+        let out = |p: &str, s: &str| Output::text(p, s.to_string());
+        let a = [out("index.html", "a"), out("x/page.html", "a")];
+        let b = [out("index.html", "b"), out("x/page.html", "b")];
+        publish(&target, &a, &[]).unwrap();
+        publish(&target, &b, &[]).unwrap();
+        // What a kill between the swap and the renames of the lists left
+        // in the old version: every list describes b, the spare holds a.
+        let of_b = fs::read_to_string(tmp.path().join(".public.empreintes")).unwrap();
+        for m in [".public.precedent.empreintes", ".public.nouveau.empreintes"] {
+            fs::write(tmp.path().join(m), &of_b).unwrap();
+        }
+        publish(&target, &b, &[]).unwrap();
+        assert_eq!(
+            tree(&target),
+            vec![
+                ("index.html".into(), "b".into()),
+                ("x/page.html".into(), "b".into())
+            ]
+        );
+    }
+
+    #[test]
     fn a_write_error_is_reported_and_the_site_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let target = tmp.path().join("public");

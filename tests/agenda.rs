@@ -150,7 +150,10 @@ fn event_pages_carry_schema_org_events() {
     );
 
     let hybrid = json_ld(&site, "atelier-piege");
-    assert_eq!(hybrid["name"], "Atelier « </script><b>piège</b> » & co");
+    assert_eq!(
+        hybrid["name"],
+        "Atelier «\u{202f}</script><b>piège</b>\u{202f}» & co"
+    );
     assert_eq!(
         hybrid["eventAttendanceMode"],
         "https://schema.org/MixedEventAttendanceMode"
@@ -416,7 +419,7 @@ fn the_feed_round_trips_through_a_real_parser() {
         ("Mission en cours", d("20250908"), d("20250913")),
         ("Assises franco-malgaches", d("20250918"), d("20250920")),
         ("Biennale Europe-Afrique", d("20251009"), d("20251016")),
-        ("Atelier « </script><b>piège</b> » & co", t("20251014T093000"), t("20251014T110000")),
+        ("Atelier «\u{202f}</script><b>piège</b>\u{202f}» & co", t("20251014T093000"), t("20251014T110000")),
         ("Réunion du groupe-pays Madagascar", t("20251014T140000"), t("20251014T160000")),
         ("Séminaire du 1er novembre", d("20251101"), d("20251102")),
         (

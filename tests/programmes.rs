@@ -241,7 +241,7 @@ fn undated_sessions_stay_out_of_agenda_and_feeds_in_the_sample() {
     );
     assert!(
         site.read("agenda.ics")
-            .contains("Programme : Parcours d'immersion")
+            .contains("Programme\u{a0}: Parcours d’immersion")
     );
 }
 

@@ -79,7 +79,7 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
     };
     assert_eq!(rows("par-statut"), vec!["Actif 11"]);
     assert_eq!(rows("par-decennie")[0], "Années 1950 1");
-    assert_eq!(rows("par-nature"), vec!["Jumelage 10", "Pacte d'amitié 1"]);
+    assert_eq!(rows("par-nature"), vec!["Jumelage 10", "Pacte d’amitié 1"]);
     let regions: Vec<String> = select(&doc, ".rep-region > h3")
         .iter()
         .map(|h| text(h).split(" (").next().unwrap().to_string())
@@ -93,7 +93,7 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
         .map(|h| text(h))
         .collect();
     assert_eq!(paca.len(), 3);
-    assert!(paca[0].starts_with("Ville d'Aix-en-Provence"), "{paca:?}");
+    assert!(paca[0].starts_with("Ville d’Aix-en-Provence"), "{paca:?}");
     // The dormant one in Senegal is marked.
     let sn = site.html("repertoire/senegal/index.html");
     let dormant = select(&sn, "article.partnership.dormant");
@@ -322,6 +322,66 @@ fn import_never_overwrites_without_force() {
             .unwrap()
             .contains("\"Ville de Kyōto\"")
     );
+}
+
+#[test]
+fn import_names_rows_as_the_spreadsheet_shows_them() {
+    let site = TempSite::fixture("repertoire-import");
+    // What Excel writes: CRLF line ends, a cell holding a line break, an
+    // empty row, bad types on rows 2 and 6, a control character on row 8.
+    let csv = "collectivite;type;partenaire;description\r\n\
+               Ville Y;comune;Ville Z;\r\n\
+               Ville A;commune;Ville B;\"ligne un\r\nligne deux\"\r\n\
+               Ville C;commune;Ville D;\r\n\
+               ;;;\r\n\
+               Ville G;comune;Ville H;\r\n\
+               \r\n\
+               Ville I;commune;Ville\u{7} J;\r\n";
+    let r = import(&site, csv.as_bytes(), &[]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let e = &r.stderr;
+    for expected in [
+        "fiches.csv:2:2 : ligne 2, colonne B (type) : type de collectivité « comune » inconnu",
+        "fiches.csv:6:2 : ligne 6, colonne B (type) : type de collectivité « comune » inconnu",
+        "fiches.csv:8:3 : ligne 8, colonne C (partenaire) : caractère invisible interdit (U+0007)",
+    ] {
+        assert!(e.contains(expected), "manque « {expected} » dans :\n{e}");
+    }
+    assert_eq!(
+        e.matches("erreur : ").count(),
+        3,
+        "une erreur par cellule :\n{e}"
+    );
+    assert!(!e.contains("cellule vide"), "{e}");
+}
+
+#[test]
+fn import_transliterates_file_names_and_keeps_formula_cells_whole() {
+    let site = TempSite::fixture("repertoire-import");
+    let csv = "collectivite;type;partenaire;region_partenaire;projet1;projet1_financements\n\
+               Ville de Nantes;commune;Ville de Kōbe;Hyōgo;Port;=MEAE+AFD\n\
+               Département de la Loire;département;Préfecture de Hyōgo;;;\n";
+    let r = import(&site, csv.as_bytes(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let dir = site.path().join("content/repertoire/japon");
+    let md = std::fs::read_to_string(dir.join("ville-de-nantes-ville-de-kobe.md"))
+        .unwrap_or_else(|_| panic!("{:?}", japon_files(&site)));
+    assert!(md.contains("funding: [\"=MEAE+AFD\"]"), "{md}");
+    assert!(
+        dir.join("departement-de-la-loire-prefecture-de-hyogo.md")
+            .is_file(),
+        "{:?}",
+        japon_files(&site)
+    );
+    build_ok(&site);
+}
+
+#[test]
+fn new_suggests_transliterated_file_names() {
+    let site = TempSite::fixture("repertoire-import");
+    let r = run_in(site.path(), &["new", "partenariat", "japon", "Nantes-Kōbe"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stderr.contains("« nantes-kobe »"), "{}", r.stderr);
 }
 
 // ---- browser: search on 15,000 partnerships, and print ----

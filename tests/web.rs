@@ -240,7 +240,7 @@ fn more_information_links_and_images_with_alt() {
         let more = select(&doc, "p.more");
         let hit = more
             .iter()
-            .find(|p| text(p).starts_with("Pour plus d'informations"))
+            .find(|p| text(p).starts_with("Pour plus d’informations"))
             .unwrap();
         let a = hit
             .select(&scraper::Selector::parse("a").unwrap())

@@ -448,3 +448,31 @@ fn a_very_long_broken_link_is_checked_in_linear_time() {
         );
     }
 }
+
+#[test]
+fn a_site_title_with_a_line_break_is_an_error_not_a_crash() {
+    let site = TempSite::fixture("core-minimal");
+    let yaml = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
+    let title = yaml.lines().find(|l| l.starts_with("title:")).unwrap();
+    for bad in [
+        "title: \"Cités\\nUnies France\"",
+        "title: |\n  Cités\n  Unies France",
+    ] {
+        site.write("site.yaml", &yaml.replace(title, bad));
+        // It made check and build exit 101 (the e-mail sender's name).
+        for args in [
+            &["check", "--today", SAMPLE_TODAY][..],
+            &["build", "--today", SAMPLE_TODAY],
+        ] {
+            let r = common::run_in(site.path(), args);
+            assert_eq!(r.code, 1, "{bad}: {}", r.stderr);
+            assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+            assert!(
+                r.stderr
+                    .contains("content/site.yaml:1:1 : `title` contient un saut de ligne"),
+                "{}",
+                r.stderr
+            );
+        }
+    }
+}

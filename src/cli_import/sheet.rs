@@ -64,16 +64,8 @@ pub const REQUIRED: &[(&str, Col)] = &[
 /// Lower case, no accents, `_` between words: "Type partenaire" → "type_partenaire".
 pub fn norm(s: &str) -> String {
     let mut out = String::new();
-    for c in s.trim().chars() {
-        let c = match c {
-            'à' | 'â' | 'ä' | 'À' | 'Â' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' => 'e',
-            'î' | 'ï' | 'Î' => 'i',
-            'ô' | 'ö' | 'Ô' => 'o',
-            'ù' | 'û' | 'ü' | 'Û' => 'u',
-            'ç' | 'Ç' => 'c',
-            c => c.to_ascii_lowercase(),
-        };
+    for c in deunicode::deunicode(s.trim()).chars() {
+        let c = c.to_ascii_lowercase();
         if c.is_ascii_alphanumeric() {
             out.push(c);
         } else if !out.is_empty() && !out.ends_with('_') {
@@ -125,6 +117,75 @@ pub fn letter(mut i: usize) -> String {
     }
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
+}
+
+/// Turns the byte offsets the CSV reader gives into the row numbers the
+/// spreadsheet shows: a line break inside a quoted cell does not start a
+/// row, `\r\n` (what Excel writes) is one line end, and an empty line is a
+/// row of its own.
+pub struct RowNumbers<'t> {
+    text: &'t [u8],
+    /// Everything before this offset has been counted.
+    scanned: usize,
+    /// Line ends before `scanned`.
+    line_ends: u64,
+    /// Line breaks inside the cells of the records already seen.
+    in_cells: u64,
+}
+
+impl<'t> RowNumbers<'t> {
+    /// Counts rows of `text`, which the reader reads from its start.
+    pub fn new(text: &'t str) -> Self {
+        RowNumbers {
+            text: text.as_bytes(),
+            scanned: 0,
+            line_ends: 0,
+            in_cells: 0,
+        }
+    }
+
+    /// The row (1-based) of the record the reader placed at `byte`; records
+    /// must be given in order, each with its cells once it is read.
+    pub fn row<'r>(&mut self, byte: u64, cells: impl IntoIterator<Item = &'r str>) -> u64 {
+        // The reader's offset is just after the previous record's line end,
+        // which may be the `\r` of a `\r\n`, or before skipped empty lines.
+        let mut start = (byte as usize).clamp(self.scanned, self.text.len());
+        while matches!(self.text.get(start), Some(b'\r' | b'\n')) {
+            start += 1;
+        }
+        self.line_ends += line_ends(&self.text[self.scanned..start], self.text.get(start));
+        self.scanned = start;
+        let row = self.line_ends + 1 - self.in_cells.min(self.line_ends);
+        for c in cells {
+            self.in_cells += line_ends(c.as_bytes(), None);
+        }
+        row
+    }
+}
+
+/// Line ends in `bytes` (`\r\n`, `\n` or a lone `\r`); `next` is the byte
+/// after them, to tell a final `\r` of a `\r\n` from a lone one.
+fn line_ends(bytes: &[u8], next: Option<&u8>) -> u64 {
+    let mut n = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        let following = bytes
+            .get(i + 1)
+            .or(if i + 1 == bytes.len() { next } else { None });
+        if *b == b'\n' || (*b == b'\r' && following != Some(&b'\n')) {
+            n += 1;
+        }
+    }
+    n
+}
+
+/// The first character a cell must not hold (control characters other
+/// than line breaks and tabs, and non-characters such as U+FFFE).
+pub fn forbidden_char(v: &str) -> Option<char> {
+    v.chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(c as u32, 0xFDD0..=0xFDEF)
+            || (c as u32 & 0xFFFE) == 0xFFFE
+    })
 }
 
 /// The text of the file and the name of its encoding.

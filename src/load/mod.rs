@@ -4,8 +4,9 @@
 
 pub mod attachments;
 pub mod cache;
-mod fastyaml;
+pub mod fastyaml;
 pub mod frontmatter;
+mod fronts;
 pub mod markdown;
 pub mod prescan;
 pub mod typography;
@@ -507,20 +508,14 @@ pub fn is_slug(s: &str) -> bool {
 
 /// A slug made from any text: "Réunion du 14" → "reunion-du-14".
 pub fn to_slug(s: &str) -> String {
-    let mut out = String::new();
-    for c in s.chars() {
-        let base = match c {
-            'à' | 'â' | 'ä' | 'á' | 'À' | 'Â' | 'Ä' => 'a',
-            'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
-            'î' | 'ï' | 'í' | 'Î' | 'Ï' => 'i',
-            'ô' | 'ö' | 'ó' | 'Ô' | 'Ö' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' | 'Ù' | 'Û' | 'Ü' => 'u',
-            'ç' | 'Ç' => 'c',
-            'œ' | 'Œ' => 'o',
-            c => c.to_ascii_lowercase(),
-        };
-        if base.is_ascii_alphanumeric() {
-            out.push(base);
+    // deunicode transliterates any Latin script (« Kōbe » → Kobe, « œ » →
+    // oe, « ß » → ss) and gives ASCII for the rest.
+    let ascii = deunicode::deunicode_with_tofu(s, "-");
+    let mut out = String::with_capacity(ascii.len());
+    for c in ascii.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
         } else if !out.ends_with('-') && !out.is_empty() {
             out.push('-');
         }
@@ -551,7 +546,7 @@ struct PageSpec<'a> {
 
 impl PageSpec<'_> {
     /// The page; mistakes of a body that still loads go to `body_diags`.
-    fn load<F: DeserializeOwned>(
+    fn load<F: DeserializeOwned + fronts::Typeset>(
         self,
         body_diags: &mut Vec<Diagnostic>,
     ) -> Result<Page<F>, Vec<Diagnostic>> {
@@ -578,7 +573,7 @@ impl PageSpec<'_> {
         // A front matter with mistakes still gives a page when a value could
         // be made of it: its other keys and references are checked in the
         // same run (its errors fail the build, so it is never published).
-        let (front, key_lines) = match outcome.parsed {
+        let (mut front, key_lines) = match outcome.parsed {
             Some(p) => {
                 body_diags.extend(outcome.errors);
                 body_diags.append(&mut md_diags);
@@ -593,6 +588,7 @@ impl PageSpec<'_> {
                 return Err(e);
             }
         };
+        front.typeset();
         let stem = path
             .rsplit('/')
             .next()
@@ -625,6 +621,50 @@ fn not_checked(path: &str, line: u32) -> Diagnostic {
     .with_suggestion("corrigez l'erreur ci-dessus, puis relancez cufpress check : ces vérifications seront faites")
 }
 
+/// The site's one-line texts (names in e-mail headers, page titles, …)
+/// hold no line break nor control character.
+fn one_line_values(
+    path: &str,
+    text: &str,
+    config: &SiteConfig,
+    lines: &BTreeMap<String, u32>,
+    errors: &mut Vec<Diagnostic>,
+) {
+    let values = [
+        ("title", Some(&config.title)),
+        ("letter_title", Some(&config.letter_title)),
+        ("language", Some(&config.language)),
+        ("base_url", Some(&config.base_url)),
+        ("phone", config.phone.as_ref()),
+        ("email", config.email.as_ref()),
+    ];
+    for (key, value) in values {
+        let Some(value) = value else { continue };
+        if let Some(c) = value
+            .chars()
+            .find(|c| c.is_control() || prescan::forbidden(*c))
+        {
+            let what = if c == '\n' || c == '\r' {
+                "un saut de ligne".to_string()
+            } else {
+                prescan::char_name(c)
+            };
+            errors.push(
+                Diagnostic::error(
+                    path,
+                    lines.get(key).copied().unwrap_or(1),
+                    1,
+                    format!("`{key}` contient {what} : cette valeur doit tenir sur une ligne"),
+                )
+                .with_suggestion(format!(
+                    "écrivez {key}: \"…\" sur une seule ligne, sans \\n ni bloc | ou >"
+                ))
+                .with_source(text),
+            );
+        }
+    }
+}
+
 /// What could be read of a `site.yaml` that has mistakes.
 fn recovered_config(f: &SourceFile) -> Option<SiteConfig> {
     let text = frontmatter::decode(&f.path, &f.bytes).ok()?;
@@ -647,6 +687,7 @@ fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
                 .with_source(&text),
         );
     }
+    one_line_values(path, &text, &config, &lines, &mut errors);
     if config.sections.is_empty() {
         errors.push(
             Diagnostic::error(
@@ -678,6 +719,8 @@ mod tests {
             to_slug("Réunion du groupe-pays Liban !"),
             "reunion-du-groupe-pays-liban"
         );
+        assert_eq!(to_slug("Kōbe (Hyōgo)"), "kobe-hyogo");
+        assert_eq!(to_slug("Cœur de Łódź, Straße"), "coeur-de-lodz-strasse");
     }
 
     #[test]

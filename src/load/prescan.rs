@@ -45,6 +45,7 @@ pub fn prescan(file: &str, source: &str, yaml: &str, offset: u32) -> Prescan {
         block: None,
         open: None,
         give_up: false,
+        root: None,
     };
     let lines: Vec<&str> = yaml.split('\n').collect();
     for (i, line) in lines.iter().enumerate() {
@@ -176,6 +177,8 @@ struct Scanner<'a> {
     open: Option<Open>,
     /// Set when going on would cost more than the text is worth.
     give_up: bool,
+    /// Indentation and line of the first key: no line may be less indented.
+    root: Option<(usize, usize)>,
 }
 
 /// 1-based column of byte `at` of `line`.
@@ -236,6 +239,12 @@ fn quoted_hint(text: &str) -> String {
 
 impl Scanner<'_> {
     fn error(&mut self, line: usize, column: u32, message: String, hint: String) {
+        let line_no = line as u32 + 1 + self.offset;
+        // One mistake per line: what follows the first is often its echo
+        // (a tab corrected into spaces leaves a key indented).
+        if self.errors.last().is_some_and(|d| d.line == line_no) {
+            return;
+        }
         let message = format!("syntaxe YAML : {message}");
         let d = Diagnostic::error(self.file, line as u32 + 1 + self.offset, column, message)
             .with_suggestion(hint)
@@ -290,6 +299,24 @@ impl Scanner<'_> {
             );
             self.fix(i, String::new());
             return;
+        }
+        match self.root {
+            None => self.root = Some((indent, i)),
+            Some((root, first)) if indent < root => {
+                self.error(
+                    i,
+                    1,
+                    format!(
+                        "ligne moins décalée que la première ligne de l'en-tête (ligne {})",
+                        first as u32 + 1 + self.offset
+                    ),
+                    "les clés du premier niveau s'écrivent en début de ligne, sans espace devant"
+                        .into(),
+                );
+                self.give_up = true;
+                return;
+            }
+            _ => {}
         }
         self.structure(i, &line, indent);
     }

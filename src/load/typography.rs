@@ -36,7 +36,12 @@ fn is_space(c: char) -> bool {
 /// True when the word around byte `i` looks like a URL or e-mail address,
 /// where punctuation must be left alone.
 fn in_url_like(text: &str, i: usize) -> bool {
-    let start = text[..i].rfind(char::is_whitespace).map_or(0, |p| p + 1);
+    // After the whitespace character, which may be several bytes (U+202F).
+    let start = text[..i]
+        .char_indices()
+        .rev()
+        .find(|(_, c)| c.is_whitespace())
+        .map_or(0, |(p, c)| p + c.len_utf8());
     let end = text[i..]
         .find(char::is_whitespace)
         .map_or(text.len(), |p| i + p);
@@ -286,6 +291,14 @@ mod tests {
     }
 
     #[test]
+    fn a_multibyte_space_before_a_word_with_a_mark_is_no_panic() {
+        // Found by tests/fuzz.rs: the word start was taken one byte after
+        // a three-byte U+202F.
+        assert_eq!(t("a\u{202f}group:x"), "a\u{202f}group:x");
+        assert_eq!(t("\u{202f}b; c"), "\u{202f}b\u{202F}; c");
+    }
+
+    #[test]
     fn colon_gets_no_break_space_only_where_a_space_was() {
         assert_eq!(t("Contact : CUF"), "Contact\u{A0}: CUF");
         assert_eq!(t("de 14:00 à 16:00"), "de 14:00 à 16:00");
@@ -326,6 +339,19 @@ mod tests {
             "voir https://x.org/a?b=c;d"
         );
         assert_eq!(t("écrire à a@b.fr!"), "écrire à a@b.fr!");
+    }
+
+    #[test]
+    fn spacing_is_idempotent_and_takes_pasted_no_break_spaces() {
+        for s in [
+            "Tribune : plus de 50 élus ; « vraiment » ?",
+            "Maroc\u{a0}: mission",
+            "soirée\u{202f}; le 3 juillet ! Voir https://x.fr/?a=1;b",
+        ] {
+            let once = title_text(s);
+            assert_eq!(title_text(&once), once, "{s}");
+        }
+        assert_eq!(t("Maroc\u{a0}: mission"), "Maroc\u{a0}: mission");
     }
 
     #[test]

@@ -535,12 +535,12 @@ pub fn ics_event(ctx: &RenderContext<'_>, d: &Dated<'_>) -> IcsEvent {
         parts.push(body);
     }
     if let Some(l) = &f.link {
-        parts.push(format!("Pour plus d'informations : {l}"));
+        parts.push(format!("Pour plus d’informations\u{a0}: {l}"));
     }
     if let Some(p) = programme_link(ctx, f.programme.as_deref()) {
         let slug = f.programme.as_deref().unwrap_or_default();
         let url = ctx.absolute(&format!("/programmes/{slug}/"));
-        parts.push(format!("Programme : {} – {url}", p.name));
+        parts.push(format!("Programme\u{a0}: {} – {url}", p.name));
     }
     IcsEvent {
         uid: format!("{}@{}", d.page.slug, host(&ctx.base_url)),

@@ -137,7 +137,7 @@ fn index_page(ctx: &RenderContext<'_>, all: &[Dated<'_>]) -> Result<Output, Diag
     let m = meta(
         ctx,
         "Programmes et cycles",
-        "Les parcours et cycles de rencontres de Cités Unies France : leurs sessions, leurs dates, leurs partenaires et la règle pour les suivre jusqu'au bout.",
+        "Les parcours et cycles de rencontres de Cités Unies France\u{a0}: leurs sessions, leurs dates, leurs partenaires et la règle pour les suivre jusqu’au bout.",
         "/programmes/",
         "programmes",
     );

@@ -104,11 +104,22 @@ fn read_dir_files(dir: &Path, name: &str) -> Result<Vec<ThemeFile>, Diagnostic> 
     Ok(files)
 }
 
+/// `{{ text | typo }}`: a plain-text field (already spaced at load) as
+/// HTML with its ordinals in `<sup>` (« 9es » → 9<sup>es</sup>); HTML
+/// already marked safe is kept as it is.
+fn typo_filter(x: tera::StringInput, _: tera::Kwargs, _: &tera::State) -> tera::Value {
+    if x.is_safe() {
+        return x.inherit_safety(x.as_str().to_string());
+    }
+    tera::Value::safe_string(&crate::load::typography::title_html(x.as_str()))
+}
+
 /// Compiles the templates; every template mistake becomes a located diagnostic.
 pub fn compile(files: Vec<ThemeFile>, origin: &str) -> Result<Theme, Vec<Diagnostic>> {
     let mut tera = tera::Tera::new();
     tera.autoescape_on(vec![".html", ".xml", ".htm"]);
     tera.set_escape_fn(crate::postprocess::escape_html);
+    tera.register_filter("typo", typo_filter);
     let mut statics = Vec::new();
     let mut templates = Vec::new();
     let mut errors = Vec::new();

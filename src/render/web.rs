@@ -162,7 +162,7 @@ fn home(ctx: &RenderContext<'_>) -> Result<Output, Diagnostic> {
         ctx,
         site.config.title.clone(),
         format!(
-            "{} : l'actualité de la coopération décentralisée et de l'action internationale des collectivités territoriales.",
+            "{}\u{a0}: l’actualité de la coopération décentralisée et de l’action internationale des collectivités territoriales.",
             site.config.letter_title
         ),
         "/",

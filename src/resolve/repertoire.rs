@@ -18,7 +18,7 @@ pub const FRENCH_TYPES: &[(&str, &str)] = &[
 pub const KINDS: &[(&str, &str)] = &[
     ("jumelage", "Jumelage"),
     ("cooperation", "Coopération décentralisée"),
-    ("amitie", "Pacte d'amitié"),
+    ("amitie", "Pacte d’amitié"),
     ("autre", "Autre forme de partenariat"),
 ];
 
@@ -277,8 +277,9 @@ fn check_partnership(
             ),
         ));
     }
+    // Typography at load writes « Côte d’Azur » with the typographic apostrophe.
     if let Some(r) = &f.french.region
-        && !FRENCH_REGIONS.contains(&r.as_str())
+        && !FRENCH_REGIONS.contains(&r.replace('\u{2019}', "'").as_str())
     {
         let pos = nested_position(p, "french", "region");
         diags.push(

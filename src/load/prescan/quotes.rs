@@ -93,19 +93,16 @@ impl Scanner<'_> {
         let inner = &value[1..];
         let inner = inner.strip_suffix(&value[..1]).unwrap_or(inner);
         let q = &line[start..start + 1];
+        let french = guillemets(inner, q);
         self.error(
             i,
             col(line, end + tail.len() - t.len()),
             format!("texte après le guillemet {q} qui ferme la valeur"),
             format!(
-                "dans une valeur entre guillemets, écrivez les guillemets du texte « » : {shown}\"{}\"",
-                inner.replace(q, "")
+                "dans une valeur entre guillemets, écrivez les guillemets du texte « » : {shown}\"{french}\""
             ),
         );
-        self.fix(
-            i,
-            format!("{}{}", &line[..start], dq(&inner.replace(q, ""))),
-        );
+        self.fix(i, format!("{}{}", &line[..start], dq(&french)));
     }
 
     /// Goes on with a quote or bracket left open on a previous line (or
@@ -248,4 +245,16 @@ impl Scanner<'_> {
         self.fix(open.line, fixed);
         self.last = Last::Inline(open.key_col);
     }
+}
+
+/// `text` with its quotes `q` turned into French guillemets, « then ».
+fn guillemets(text: &str, q: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for (n, part) in text.split(q).enumerate() {
+        if n > 0 {
+            out.push_str(if n % 2 == 1 { "« " } else { " »" });
+        }
+        out.push_str(part);
+    }
+    out
 }

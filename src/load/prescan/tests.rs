@@ -133,7 +133,7 @@ fn text_after_a_closing_quote() {
     let (l, c, m, h) = one("title: \"Le \"Pacte\" signé\"\n");
     assert_eq!((l, c), (2, 13));
     assert!(m.contains("après le guillemet"), "{m}");
-    assert!(h.contains("« »"), "{h}");
+    assert!(h.contains("title: \"Le « Pacte » signé\""), "{h}");
 }
 
 #[test]
@@ -202,6 +202,23 @@ fn unknown_escapes_in_double_quotes() {
     assert_eq!((l, c), (2, 11));
     assert!(m.contains("\\U") || m.contains("\\s"), "{m}");
     assert!(h.contains("guillemets simples"), "{h}");
+}
+
+#[test]
+fn one_mistake_per_line() {
+    // The tab, corrected into spaces, leaves `weight` indented: not a
+    // second mistake.
+    let (l, _, m, _) = one("title: x\n\tweight: 3\n");
+    assert_eq!(l, 3);
+    assert!(m.contains("tabulation"), "{m}");
+}
+
+#[test]
+fn an_indented_first_key_is_named() {
+    let (l, c, m, h) = one("  title: x\nsection: y\n");
+    assert_eq!((l, c), (3, 1));
+    assert!(m.contains("ligne 2"), "{m}");
+    assert!(h.contains("début de ligne"), "{h}");
 }
 
 #[test]

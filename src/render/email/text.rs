@@ -100,7 +100,7 @@ fn article(
     t.para(&format!("{label}\u{a0}: {url}"));
     if let Some(link) = &a.link {
         let link = t.link(link);
-        t.para(&format!("Pour plus d'informations\u{a0}: {link}"));
+        t.para(&format!("Pour plus d’informations\u{a0}: {link}"));
     }
     t.blank();
 }

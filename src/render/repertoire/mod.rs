@@ -265,7 +265,7 @@ fn directory_page(ctx: &RenderContext<'_>, d: &Directory) -> Result<Output, Diag
         ctx,
         d.index.front.title.clone(),
         format!(
-            "{} partenariats entre collectivités françaises et collectivités de {} : {}",
+            "{} partenariats entre collectivités françaises et collectivités de {}\u{a0}: {}",
             list.len(),
             view.country,
             plain_excerpt(&d.index.body.html, 120)
