@@ -429,7 +429,7 @@ pub fn wrap(text: &str) -> Vec<String> {
 
 /// A line over [`MAX_LINE_OCTETS`] (one giant word) as flowed pieces.
 fn cut_overlong(line: String) -> Vec<String> {
-    if line.len() <= MAX_LINE_OCTETS - 1 {
+    if line.len() < MAX_LINE_OCTETS {
         return vec![line];
     }
     let mut pieces = Vec::new();
