@@ -195,6 +195,35 @@ pub struct SiteConfig {
     /// E-mail campaign settings.
     #[serde(default)]
     pub mailing: Option<Mailing>,
+    /// The sender's logo, in the e-mail's and the site's header.
+    #[serde(default)]
+    pub logo: Option<Logo>,
+    /// Logos of the supporters, in the e-mail's footer
+    /// (« Dispositif soutenu par : »).
+    #[serde(default)]
+    pub supporters: Vec<Supporter>,
+}
+
+/// An image of `content/` and its alternative text.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Logo {
+    /// Path of the image, relative to `content/` (`images/logo.png`).
+    pub src: String,
+    /// What the image says ("Cités Unies France").
+    pub alt: String,
+}
+
+/// A supporter shown in the e-mail's footer.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct Supporter {
+    /// Name, also the logo's alternative text.
+    pub name: String,
+    /// Its logo, relative to `content/`; the name alone without it.
+    #[serde(default)]
+    pub logo: Option<String>,
+    /// Its web site.
+    #[serde(default)]
+    pub url: Option<String>,
 }
 
 fn default_language() -> String {
@@ -231,8 +260,15 @@ pub struct Mailing {
     /// The mailing tool's unsubscribe merge tag, written verbatim.
     #[serde(default)]
     pub unsubscribe: Option<String>,
-    /// Full article text in the e-mail (true) or teasers with a
-    /// "Lire la suite" link (false, the default).
+    /// `https://` address of a one-click unsubscribe page, for the
+    /// `List-Unsubscribe` header of the `.eml`.
+    #[serde(default)]
+    pub unsubscribe_url: Option<String>,
+    /// Address that unsubscribes whoever writes to it, for the same header.
+    #[serde(default)]
+    pub unsubscribe_email: Option<String>,
+    /// Full article text in the e-mail (true) or teasers under their
+    /// titles linked to their pages (false, the default).
     #[serde(default)]
     pub full_text: bool,
 }
@@ -304,6 +340,9 @@ pub struct LetterFront {
     /// Teaser shown by mail clients.
     #[serde(default)]
     pub preheader: Option<String>,
+    /// Subject of the e-mail, when the default does not suit.
+    #[serde(default)]
+    pub subject: Option<String>,
     /// Left out unless drafts are asked for.
     #[serde(default)]
     pub draft: bool,
@@ -610,7 +649,15 @@ const MAILING: &[Key] = &[
     ("utm_source", Shape::Leaf),
     ("utm_medium", Shape::Leaf),
     ("unsubscribe", Shape::MergeTagOrUrl),
+    ("unsubscribe_url", Shape::Url),
+    ("unsubscribe_email", Shape::Email),
     ("full_text", Shape::Leaf),
+];
+const LOGO: &[Key] = &[("src", Shape::Leaf), ("alt", Shape::Leaf)];
+const SUPPORTER: &[Key] = &[
+    ("name", Shape::Leaf),
+    ("logo", Shape::Leaf),
+    ("url", Shape::Url),
 ];
 /// Keys of `site.yaml`.
 pub const SITE_KEYS: &[Key] = &[
@@ -625,6 +672,8 @@ pub const SITE_KEYS: &[Key] = &[
     ("sections", Shape::List(SECTION)),
     ("themes", Shape::Free),
     ("mailing", Shape::Map(MAILING)),
+    ("logo", Shape::Map(LOGO)),
+    ("supporters", Shape::List(SUPPORTER)),
 ];
 const PRESIDENT: &[Key] = &[
     ("name", Shape::Leaf),
@@ -647,6 +696,7 @@ pub const LETTER_KEYS: &[Key] = &[
     ("date", Shape::Leaf),
     ("period", Shape::Map(PERIOD)),
     ("preheader", Shape::Leaf),
+    ("subject", Shape::Leaf),
     ("draft", Shape::Leaf),
 ];
 /// Keys of an article.

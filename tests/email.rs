@@ -1,6 +1,7 @@
 //! The e-mail edition of La Lettre: `email.html`, `email.txt` and the
 //! `.eml` of the sample issue and of the `email-full` fixture (full text,
-//! base path, Mailchimp merge tag), `envoyer-test` against an SMTP sink on
+//! base path, Mailchimp merge tag), `envoyer-test` against an SMTP sink and
+//! a relay requiring TLS and a login (aiosmtpd, tests/smtp/relay.py) on
 //! 127.0.0.1, and the browser checks (tests/browser/email.mjs).
 
 mod common;
@@ -48,10 +49,15 @@ fn check_html(raw: &str, e: &Expect<'_>) {
     let css: String = styles[0].text().collect();
     assert!(css.len() < 16 * KB, "<style> de {} octets", css.len());
     let rules = strip_css_comments(&css);
-    assert!(
-        rules.trim_start().starts_with("@media"),
-        "hors media query : {rules}"
-    );
+    // Outside media queries, only the colour-scheme declaration and
+    // Outlook's dark-mode rules.
+    let outside = outside_media(&rules);
+    for rule in outside.split('}').map(str::trim).filter(|r| !r.is_empty()) {
+        assert!(
+            rule.starts_with(":root") || rule.starts_with("[data-ogs"),
+            "hors media query : {rule}"
+        );
+    }
     assert_eq!(rules.matches("@media").count(), rules.matches('@').count());
     assert!(select(doc, "link").is_empty(), "aucune feuille externe");
     // Everything else inline: the text cells and headings carry their style.
@@ -101,6 +107,8 @@ fn check_html(raw: &str, e: &Expect<'_>) {
             );
         }
     }
+    check_outlook(doc);
+    check_link_names(doc);
     check_structure(doc, raw, e);
 }
 
@@ -197,6 +205,83 @@ fn check_structure(doc: &Html, raw: &str, e: &Expect<'_>) {
     );
 }
 
+/// `css` without its `@media { … }` blocks.
+fn outside_media(css: &str) -> String {
+    let mut out = String::new();
+    let mut rest = css;
+    while let Some(i) = rest.find("@media") {
+        out.push_str(&rest[..i]);
+        let open = rest[i..].find('{').map_or(rest.len(), |j| i + j);
+        let mut depth = 0;
+        let mut end = rest.len();
+        for (k, c) in rest[open..].char_indices() {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = open + k + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Outlook for Windows (Word engine) draws padding, backgrounds and
+/// borders on table cells only: none on the other blocks.
+fn check_outlook(doc: &Html) {
+    for el in select(doc, "p, h1, h2, h3, h4, h5, h6, div, ul, ol, li") {
+        for decl in el.value().attr("style").unwrap_or("").split(';') {
+            let Some((prop, value)) = decl.split_once(':') else {
+                continue;
+            };
+            let (prop, value) = (prop.trim().to_ascii_lowercase(), value.trim());
+            let zero = value
+                .split_whitespace()
+                .all(|v| ["0", "0px", "none", "0pt"].contains(&v));
+            let drawn = prop.starts_with("background")
+                || ((prop.starts_with("padding") || prop.starts_with("border")) && !zero);
+            assert!(
+                !drawn,
+                "« {prop}: {value} » sur <{}> (Outlook ne le dessine que sur les cellules) : {}",
+                el.value().name(),
+                el.html().chars().take(200).collect::<String>()
+            );
+        }
+    }
+}
+
+/// Links say where they go: links with the same accessible name (the
+/// `aria-label`, else the text) point to the same page.
+fn check_link_names(doc: &Html) {
+    let mut by_name: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
+        Default::default();
+    for a in select(doc, "a") {
+        let name = a
+            .value()
+            .attr("aria-label")
+            .map(str::to_string)
+            .unwrap_or_else(|| text(&a));
+        let href = a.value().attr("href").unwrap_or("").to_string();
+        by_name.entry(norm(&name)).or_default().insert(href);
+    }
+    for (name, hrefs) in &by_name {
+        assert_eq!(
+            hrefs.len(),
+            1,
+            "« {name} » mène à {} pages : {hrefs:?}",
+            hrefs.len()
+        );
+    }
+    assert!(by_name.len() > 3, "{by_name:?}");
+}
+
 fn strip_css_comments(css: &str) -> String {
     let mut out = String::new();
     let mut rest = css;
@@ -240,14 +325,40 @@ fn norm(s: &str) -> String {
         .join(" ")
 }
 
+/// Every link of the HTML part, with its UTM parameters, stands whole on
+/// one line of `txt` (never cut across two: Gmail and Outlook would show it
+/// broken).
+fn check_whole_urls(html: &str, txt: &str, what: &str) {
+    let doc = &Html::parse_document(html);
+    let lines: Vec<&str> = txt.lines().collect();
+    let mut seen = 0;
+    for a in select(doc, "a") {
+        let href = a.value().attr("href").unwrap();
+        if !href.starts_with("https://") {
+            continue;
+        }
+        seen += 1;
+        assert!(
+            lines.iter().any(|l| l.contains(href)),
+            "lien absent ou coupé dans {what} : {href}"
+        );
+    }
+    assert!(seen > 3, "{seen} liens");
+}
+
 /// The plain text: short lines, no markup, every title and its links.
 fn check_text(txt: &str, html: &str, preheader: Option<&str>) {
+    check_whole_urls(html, txt, "email.txt");
     for line in txt.lines() {
+        // Prose fits 78 characters; only a single unbreakable word (a URL)
+        // runs longer, up to SMTP's 998 octets.
+        let long = line.chars().count() > 78;
         assert!(
-            line.chars().count() <= 78,
+            !long || !line.trim().contains(' '),
             "ligne de {} caractères : {line}",
             line.chars().count()
         );
+        assert!(line.len() <= 998, "ligne de {} octets", line.len());
     }
     for (i, _) in txt.match_indices('<') {
         let next = txt[i + 1..].chars().next().unwrap_or(' ');
@@ -310,10 +421,14 @@ fn the_sample_issue_is_a_light_inlined_table_email() {
         },
     );
     let doc = &Html::parse_document(&raw);
-    // Teasers: every article of the issue, its summary and a "Lire la suite".
-    let more = select(doc, "a")
+    // Teasers: every article of the issue, its title linked to its page.
+    let more = select(doc, "h3 > a")
         .iter()
-        .filter(|a| text(a).starts_with("Lire la suite"))
+        .filter(|a| {
+            let href = a.value().attr("href").unwrap_or("");
+            href.starts_with("https://www.cites-unies-france.org/lettres/2025-09/")
+                && href.contains("/?utm_source=")
+        })
         .count();
     let published = std::fs::read_dir(site.path().join("content/lettres/2025-09"))
         .unwrap()
@@ -321,7 +436,7 @@ fn the_sample_issue_is_a_light_inlined_table_email() {
         .filter(|s| s.starts_with("---") && s.contains("section:") && !s.contains("draft: true"))
         .count();
     assert!(published >= 40, "{published}");
-    assert_eq!(more, published, "un « Lire la suite » par article publié");
+    assert_eq!(more, published, "un titre lié par article publié");
     assert!(
         raw.contains("Présidente du groupe-pays Mauritanie"),
         "signatures des groupes"
@@ -337,6 +452,18 @@ fn the_sample_issue_is_a_light_inlined_table_email() {
     ] {
         assert!(raw.contains(f), "pied de page : {f}");
     }
+    // Agenda months by their full names (« SEPT » reads as a number).
+    let months: Vec<String> = select(doc, "h3")
+        .iter()
+        .map(text)
+        .filter(|t| t.ends_with(" 2025") || t.ends_with(" 2026"))
+        .collect();
+    assert!(months.contains(&"Septembre 2025".to_string()), "{months:?}");
+    assert!(!raw.contains(">SEPT<") && !raw.contains(">OCT<"));
+    let txt = site.read("lettres/2025-09/email.txt");
+    assert!(txt.contains("n°\u{a0}112"), "« n° 112 »");
+    assert!(!txt.contains(" no 112"));
+    assert!(txt.contains("\nSEPTEMBRE 2025\n"), "mois en toutes lettres");
     let preheader = "Fabrique de la diplomatie, réserve électorale";
     assert!(text(&select(doc, "body > div")[0]).starts_with(preheader));
     check_text(
@@ -376,11 +503,7 @@ fn a_full_text_fixture_keeps_every_rule() {
     // Full text: the bodies, their headings shifted under the article's h3.
     assert!(raw.contains("<strong>300 participants</strong>"));
     assert_eq!(select(doc, "h4").len(), 2, "intertitres des corps en h4");
-    assert!(
-        select(doc, "a")
-            .iter()
-            .all(|a| text(a) != "Lire la suite →")
-    );
+    assert_eq!(select(doc, "h3 > a").len(), 3, "titres liés à leur page");
     assert!(!raw.contains("salle.webp"));
     let imgs: Vec<_> = select(doc, "img")
         .iter()
@@ -435,9 +558,24 @@ fn the_eml_parses_back_into_text_then_html() {
     let msg = mail_parser::MessageParser::default()
         .parse(&eml)
         .expect("MIME valide");
+    // The default subject fits a phone's inbox.
+    let subject = msg.subject().unwrap();
+    assert_eq!(subject, "La Lettre n°\u{a0}112 – Septembre & Octobre 2025");
+    assert!(subject.chars().count() <= 60, "{subject}");
+    // Bulk-sender rules: one-click unsubscribe, from site.yaml's mailing.
+    let header = |name: &str| {
+        msg.header_raw(name)
+            .map(|v| v.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
     assert_eq!(
-        msg.subject(),
-        Some("La Lettre de Cités Unies France – Septembre & Octobre 2025")
+        header("List-Unsubscribe").as_deref(),
+        Some(
+            "<https://www.cites-unies-france.org/lettre/desinscription/>, <mailto:desinscription@cites-unies-france.org?subject=unsubscribe>"
+        )
+    );
+    assert_eq!(
+        header("List-Unsubscribe-Post").as_deref(),
+        Some("List-Unsubscribe=One-Click")
     );
     assert_eq!(msg.date().unwrap().to_rfc3339(), "2025-09-10T06:00:00Z");
     assert_eq!(
@@ -465,6 +603,14 @@ fn the_eml_parses_back_into_text_then_html() {
             .unwrap()
             .replace("\r\n", "\n");
         assert_eq!(body.trim_end(), expected.trim_end(), "partie {sub}");
+        if sub == "plain" {
+            check_whole_urls(&html, &body, "la partie texte du .eml");
+            assert_eq!(
+                body.lines().filter(|l| *l == "-- ").count(),
+                1,
+                "séparateur de signature « -- »"
+            );
+        }
     }
     // Same content, same bytes.
     let again = built(TempSite::sample());
@@ -558,17 +704,82 @@ fn smtp_sink() -> (u16, mpsc::Receiver<Vec<u8>>) {
     (port, rx)
 }
 
+/// The header block and the body of a message, the header block without
+/// the lines (and their folds) of the named headers.
+fn split_without(eml: &[u8], names: &[&str]) -> (String, String) {
+    let text = String::from_utf8_lossy(eml).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    let mut kept = Vec::new();
+    let mut keep = true;
+    for line in head.split("\r\n") {
+        if !line.starts_with([' ', '\t']) {
+            let name = line.split(':').next().unwrap_or("").to_ascii_lowercase();
+            keep = !names.contains(&name.as_str());
+        }
+        if keep {
+            kept.push(line);
+        }
+    }
+    (kept.join("\r\n"), body.to_string())
+}
+
+fn header_of(eml: &[u8], name: &str) -> String {
+    let msg = mail_parser::MessageParser::default().parse(eml).unwrap();
+    msg.header_raw(name).unwrap_or("").trim().to_string()
+}
+
 #[test]
-fn envoyer_test_sends_the_eml_unchanged() {
+fn envoyer_test_sends_the_eml_with_its_own_id_date_and_recipient() {
     let site = built(TempSite::sample());
     let eml = std::fs::read(
         site.path()
             .join("public/lettres/2025-09/lettre-2025-09.eml"),
     )
     .unwrap();
-    let (port, rx) = smtp_sink();
-    let smtp = format!("127.0.0.1:{port}");
-    let run = run_in(
+    let mut received = Vec::new();
+    for _ in 0..2 {
+        let (port, rx) = smtp_sink();
+        let smtp = format!("127.0.0.1:{port}");
+        let run = run_in(
+            site.path(),
+            &[
+                "envoyer-test",
+                "2025-09",
+                "--to",
+                "essai@exemple.fr",
+                "--smtp",
+                &smtp,
+                "--chiffrement",
+                "aucun",
+            ],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(run.stdout.contains("essai@exemple.fr"), "{}", run.stdout);
+        received.push(rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap());
+    }
+    // Every byte of the published .eml but To, Date and Message-ID.
+    let replaced = ["to", "date", "message-id"];
+    let published = split_without(&eml, &replaced);
+    for got in &received {
+        assert_eq!(&split_without(got, &replaced), &published);
+        assert_eq!(header_of(got, "To"), "essai@exemple.fr");
+        let date = mail_parser::MessageParser::default()
+            .parse(got)
+            .unwrap()
+            .date()
+            .unwrap()
+            .to_timestamp();
+        let now = chrono::Utc::now().timestamp();
+        assert!((now - date).abs() < 600, "date de l'envoi : {date} / {now}");
+    }
+    let ids: Vec<String> = received
+        .iter()
+        .map(|g| header_of(g, "Message-ID"))
+        .collect();
+    assert_ne!(ids[0], ids[1], "chaque essai a son Message-ID");
+    assert_ne!(ids[0], header_of(&eml, "Message-ID"));
+    // Plain SMTP only to this machine: a password never goes out in clear.
+    let far = run_in(
         site.path(),
         &[
             "envoyer-test",
@@ -576,20 +787,20 @@ fn envoyer_test_sends_the_eml_unchanged() {
             "--to",
             "essai@exemple.fr",
             "--smtp",
-            &smtp,
+            "smtp-relay.brevo.com:587",
+            "--chiffrement",
+            "aucun",
         ],
     );
-    assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("essai@exemple.fr"), "{}", run.stdout);
-    let got = rx.recv_timeout(std::time::Duration::from_secs(30)).unwrap();
-    let first_diff = got.iter().zip(&eml).position(|(a, b)| a != b);
-    assert_eq!(
-        (got.len(), first_diff),
-        (eml.len(), None),
-        "reçu ≠ .eml ; fin reçue : {:?}",
-        String::from_utf8_lossy(&got[got.len().saturating_sub(40)..])
+    assert_eq!(far.code, 1);
+    assert!(
+        far.stderr.contains("sans chiffrement refusé"),
+        "{}",
+        far.stderr
     );
     // An unknown issue is a French error naming the ones that exist.
+    let (port, _rx) = smtp_sink();
+    let smtp = format!("127.0.0.1:{port}");
     let bad = run_in(
         site.path(),
         &[
@@ -599,6 +810,8 @@ fn envoyer_test_sends_the_eml_unchanged() {
             "essai@exemple.fr",
             "--smtp",
             &smtp,
+            "--chiffrement",
+            "aucun",
         ],
     );
     assert_eq!(bad.code, 1);
@@ -608,6 +821,175 @@ fn envoyer_test_sends_the_eml_unchanged() {
         bad.stderr
     );
     assert!(bad.stderr.contains("`2025-09`"), "{}", bad.stderr);
+}
+
+/// Python's aiosmtpd on 127.0.0.1 (tests/smtp/relay.py), requiring TLS
+/// (STARTTLS or from the first byte) and a login, with a certificate
+/// authority of its own; stopped when dropped.
+struct Relay {
+    child: std::process::Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+impl Relay {
+    fn start(mode: &str) -> Relay {
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = std::process::Command::new("python3")
+            .arg(project_root().join("tests/smtp/relay.py"))
+            .arg(dir.path())
+            .args([mode, "moi@exemple.fr", "s3cret"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("python3 (bash scripts/setup-test-tools.sh installe aiosmtpd)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line.trim().parse().unwrap_or_else(|_| {
+            panic!("le relais de test n'a pas démarré (aiosmtpd installé ?) : {line:?}")
+        });
+        Relay { child, port, dir }
+    }
+
+    fn ca(&self) -> String {
+        self.dir.path().join("ca.pem").display().to_string()
+    }
+
+    fn received(&self) -> Vec<Vec<u8>> {
+        (1..10)
+            .map_while(|n| std::fs::read(self.dir.path().join(format!("recu-{n}.eml"))).ok())
+            .collect()
+    }
+
+    /// `envoyer-test` to this relay with `extra` options and `password` in the environment.
+    fn send(
+        &self,
+        site: &TempSite,
+        to: &str,
+        password: Option<&str>,
+        extra: &[&str],
+    ) -> common::Run {
+        let smtp = format!("127.0.0.1:{}", self.port);
+        let mut cmd = common::cufpress();
+        cmd.current_dir(site.path())
+            .args(["envoyer-test", "2025-09", "--to", to, "--smtp", &smtp])
+            .args(["--utilisateur", "moi@exemple.fr", "--delai", "10"])
+            .args(extra)
+            .stdin(std::process::Stdio::null())
+            .env_remove("CUFPRESS_SMTP_MOT_DE_PASSE");
+        if let Some(p) = password {
+            cmd.env("CUFPRESS_SMTP_MOT_DE_PASSE", p);
+        }
+        cmd.output().unwrap().into()
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        drop(self.child.stdin.take());
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn envoyer_test_goes_through_a_relay_with_tls_and_a_login() {
+    let site = built(TempSite::sample());
+    // STARTTLS (the default off port 465), then TLS from the first byte.
+    for (mode, extra) in [("starttls", vec![]), ("tls", vec!["--chiffrement", "tls"])] {
+        let relay = Relay::start(mode);
+        let ca = relay.ca();
+        let mut opts = vec!["--ca", ca.as_str()];
+        opts.extend(extra.iter().copied());
+        let run = relay.send(&site, "essai@exemple.fr", Some("s3cret"), &opts);
+        assert_eq!(run.code, 0, "{mode} : {}", run.stderr);
+        let got = relay.received();
+        assert_eq!(got.len(), 1, "{mode}");
+        assert_eq!(header_of(&got[0], "To"), "essai@exemple.fr");
+        let msg = mail_parser::MessageParser::default()
+            .parse(&got[0])
+            .unwrap();
+        assert!(msg.subject().unwrap_or("").contains("112"), "{mode}");
+    }
+    let relay = Relay::start("starttls");
+    let ca = relay.ca();
+    let with_ca = ["--ca", ca.as_str()];
+    let cases: [(&str, Option<&str>, &[&str], &str); 4] = [
+        (
+            "essai@exemple.fr",
+            Some("mauvais"),
+            &with_ca,
+            "identifiant ou mot de passe refusé",
+        ),
+        (
+            "essai@exemple.fr",
+            Some("s3cret"),
+            &[],
+            "certificat non reconnu",
+        ),
+        (
+            "essai@exemple.fr",
+            None,
+            &with_ca,
+            "CUFPRESS_SMTP_MOT_DE_PASSE",
+        ),
+        (
+            "refuse@exemple.fr",
+            Some("s3cret"),
+            &with_ca,
+            "a refusé le message (code 550)",
+        ),
+    ];
+    for (to, password, extra, expected) in cases {
+        let run = relay.send(&site, to, password, extra);
+        assert_eq!(run.code, 1, "{expected} : {}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} :\n{}",
+            run.stderr
+        );
+        assert!(run.stderr.starts_with("erreur"), "{}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+    assert!(relay.received().is_empty());
+}
+
+#[test]
+fn envoyer_test_explains_a_refused_connection_and_a_silent_server() {
+    let site = built(TempSite::sample());
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let refused = format!("127.0.0.1:{}", closed.local_addr().unwrap().port());
+    drop(closed);
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let quiet = format!("127.0.0.1:{}", silent.local_addr().unwrap().port());
+    std::thread::spawn(move || {
+        let _held: Vec<_> = silent.incoming().take(1).collect();
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    for (smtp, expected) in [(&refused, "connexion refusée"), (&quiet, "ne répond pas")] {
+        let run = run_in(
+            site.path(),
+            &[
+                "envoyer-test",
+                "2025-09",
+                "--to",
+                "essai@exemple.fr",
+                "--smtp",
+                smtp,
+                "--delai",
+                "2",
+            ],
+        );
+        assert_eq!(run.code, 1, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(expected),
+            "{expected} :\n{}",
+            run.stderr
+        );
+    }
 }
 
 #[test]
@@ -637,7 +1019,24 @@ fn the_email_renders_alike_without_style_in_chromium() {
     assert!(r["styleRemovedDiff1024"].as_f64().unwrap() <= 0.02, "{r}");
     assert_eq!(r["axeViolations"], serde_json::json!([]), "{r}");
     assert!(r["axePasses"].as_u64().unwrap() > 5, "{r}");
-    for f in ["lettre-600.png", "lettre-375.png"] {
+    // Dark mode: a dark card of our own, and AA contrast there too.
+    let dark = |k: &str| {
+        let c = r[k].as_str().unwrap_or("").to_string();
+        let rgb: Vec<u32> = c
+            .trim_start_matches("rgb(")
+            .trim_end_matches(')')
+            .split(',')
+            .filter_map(|v| v.trim().parse().ok())
+            .collect();
+        assert_eq!(rgb.len(), 3, "{k} : {c}");
+        rgb.iter().all(|v| *v < 60)
+    };
+    assert!(!dark("lightCardBackground"), "{r}");
+    assert!(dark("darkCardBackground"), "{r}");
+    assert!(dark("outlookDarkCardBackground"), "{r}");
+    assert_eq!(r["axeDarkViolations"], serde_json::json!([]), "{r}");
+    assert!(r["axeDarkContrastChecked"].as_u64().unwrap() > 50, "{r}");
+    for f in ["lettre-600.png", "lettre-375.png", "lettre-600-sombre.png"] {
         assert!(shots.join(f).metadata().unwrap().len() > 10_000, "{f}");
     }
 }

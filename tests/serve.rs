@@ -229,6 +229,20 @@ fn serve_rebuilds_reloads_shows_errors_and_stops() {
         frames == ["600", "375"] || note.contains("pas encore produite"),
         "{frames:?} {note}"
     );
+    if note.is_empty() {
+        // As an inbox lists it: the subject, then the preheader.
+        let subject = text_of(&preview, "#objet");
+        assert!(
+            subject.starts_with("La Lettre n°") && subject.contains("112 – Septembre"),
+            "{subject}"
+        );
+        let preheader = text_of(&preview, "#preheader");
+        assert!(
+            preheader.starts_with("Fabrique de la diplomatie"),
+            "{preheader}"
+        );
+        assert!(!preheader.contains('\u{34f}'), "{preheader:?}");
+    }
     assert_eq!(get(port, "/__cufpress/apercu/1999-01/").0, 404);
 
     // 6. Ctrl-C: a clean stop, and nothing written in public/.

@@ -232,6 +232,8 @@ fn load_site_with(
             sections: vec![],
             themes: BTreeMap::new(),
             mailing: None,
+            logo: None,
+            supporters: vec![],
         },
         groups: vec![],
         letters: vec![],

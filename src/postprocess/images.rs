@@ -129,6 +129,9 @@ pub fn email(html: &str, catalog: &Catalog, base_path: &str, slot: u32) -> Resul
     rewrite_str(html, settings).map_err(|e| e.to_string())
 }
 
+/// Marks an e-mail `<img>` whose `src`, `width` and `height` are final.
+pub const FIXED_SIZE: &str = "data-taille-fixe";
+
 /// The handlers of [`email`], to run in the same lol_html pass as the
 /// e-mail's post-processing ([`crate::postprocess::rewrite_email_after`]),
 /// before its own: one parse of the letter instead of two, same bytes.
@@ -144,7 +147,10 @@ pub fn email_handlers<'h>(
     vec![
         element!("img[src]", move |el| {
             let src = el.get_attribute("src").unwrap_or_default();
-            if let Some((set, _)) = lookup(catalog, &src, base_path) {
+            // Logos are already the right file at their own size.
+            let sized = el.get_attribute(FIXED_SIZE).is_some();
+            el.remove_attribute(FIXED_SIZE);
+            if let Some((set, _)) = lookup(catalog, &src, base_path).filter(|_| !sized) {
                 let e = &set.email;
                 let width = slot.min(e.width);
                 el.set_attribute("src", &format!("{base_path}{}", e.url))?;

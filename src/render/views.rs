@@ -32,6 +32,36 @@ pub struct SiteView<'a> {
     pub email: Option<&'a str>,
     /// Social links.
     pub social: &'a [Social],
+    /// The logo of the header, if `site.yaml` has one.
+    pub logo: Option<SiteLogo>,
+}
+
+/// The header's logo: its web variant, shown 40 px high.
+#[derive(Debug, Serialize)]
+pub struct SiteLogo {
+    /// URL (root-relative, with the base path).
+    pub url: String,
+    /// Alternative text.
+    pub alt: String,
+    /// `width` attribute.
+    pub width: u32,
+    /// `height` attribute.
+    pub height: u32,
+}
+
+/// Height of the logo in the site's header (CSS pixels).
+pub const HEADER_LOGO_HEIGHT: u32 = 40;
+
+fn site_logo(ctx: &RenderContext<'_>) -> Option<SiteLogo> {
+    let logo = ctx.site.config.logo.as_ref()?;
+    let path = crate::urls::join_in_content("content", &logo.src)?;
+    let v = ctx.index.images.get(&path)?.src();
+    Some(SiteLogo {
+        url: ctx.url(&v.url),
+        alt: logo.alt.clone(),
+        width: (v.width * HEADER_LOGO_HEIGHT).div_ceil(v.height.max(1)),
+        height: HEADER_LOGO_HEIGHT,
+    })
 }
 
 impl<'a> SiteView<'a> {
@@ -49,6 +79,7 @@ impl<'a> SiteView<'a> {
             phone_uri: c.phone.as_deref().map(tel_uri),
             email: c.email.as_deref(),
             social: &c.social,
+            logo: site_logo(ctx),
         }
     }
 }

@@ -82,6 +82,17 @@ pub fn plan(site: &Site) -> Plan {
             body_uses(a, letter.clone(), &mut add);
         }
     }
+    let logos = site.config.logo.iter().map(|l| l.src.as_str());
+    let supporters = site
+        .config
+        .supporters
+        .iter()
+        .filter_map(|s| s.logo.as_deref());
+    for written in logos.chain(supporters) {
+        if let Some(target) = urls::join_in_content("content", written) {
+            add(target, site_use(written));
+        }
+    }
     for g in &site.groups {
         body_uses(g, None, &mut add);
     }
@@ -112,6 +123,20 @@ fn body_uses<F>(page: &Page<F>, letter: Option<String>, add: &mut impl FnMut(Str
             r.target.clone(),
             use_of(page, r.line, r.column, &r.written, letter.clone()),
         );
+    }
+}
+
+/// The page of the images `site.yaml` names (logos).
+pub const SITE_FILE: &str = "content/site.yaml";
+
+fn site_use(written: &str) -> Use {
+    Use {
+        page: SITE_FILE.to_string(),
+        line: 0,
+        column: 0,
+        written: written.to_string(),
+        letter: None,
+        source: Arc::from(""),
     }
 }
 

@@ -1,9 +1,12 @@
 // Browser checks of the e-mail edition (driven by tests/email.rs):
 //   node tests/browser/email.mjs EMAIL_HTML SCREENSHOT_DIR [PUBLIC_DIR]
 // Prints one JSON object: widths at 375 and 1024 px, the share of pixels
-// that change when every <style> is removed (at 600 and 1024 px), and the
-// axe-core violations under wcag2a/wcag2aa. Saves screenshots at 600 and
-// 375 px into SCREENSHOT_DIR. Requests to the site are answered from
+// that change when every <style> is removed (at 600 and 1024 px), the
+// axe-core violations under wcag2a/wcag2aa/best-practice (colour contrast
+// included) in the light and the dark colour scheme, and the card's
+// background in dark mode and under Outlook.com's [data-ogsc]/[data-ogsb]
+// marks. Saves screenshots at 600 and 375 px (and 600 px dark) into
+// SCREENSHOT_DIR. Requests to the site are answered from
 // PUBLIC_DIR (the built site) when given, else with a grey image: offline.
 import { chromium } from 'playwright-core';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -40,14 +43,42 @@ function fromSite(requestUrl) {
   return { contentType: type, body: readFileSync(path) };
 }
 
-async function open(width) {
-  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1 });
+async function open(width, colorScheme = 'light') {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, deviceScaleFactor: 1, colorScheme });
   await page.route(/^https?:/, (route) => {
     const found = fromSite(route.request().url());
     return route.fulfill({ status: 200, ...(found || { contentType: 'image/png', body: GREY_PNG }) });
   });
   await page.goto(url, { waitUntil: 'load' });
   return page;
+}
+
+// axe-core, WCAG 2 A and AA and best practices; region and landmark rules
+// do not apply to e-mail.
+async function runAxe(page) {
+  await page.addScriptTag({ path: axePath });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
+      rules: {
+        region: { enabled: false },
+        'landmark-one-main': { enabled: false },
+        'landmark-complementary-is-top-level': { enabled: false },
+        'landmark-no-duplicate-banner': { enabled: false },
+        'landmark-unique': { enabled: false },
+      },
+    });
+    return {
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })),
+      passes: r.passes.length,
+      contrastChecked: (r.passes.find((p) => p.id === 'color-contrast') || { nodes: [] }).nodes.length,
+    };
+  });
+}
+
+// The computed background of the letter's card (the 600 px container).
+async function cardBackground(page) {
+  return page.evaluate(() => getComputedStyle(document.querySelector('table.m-full')).backgroundColor);
 }
 
 async function removeStyles(page) {
@@ -125,32 +156,35 @@ const result = {};
     }
     return right - left;
   });
-  // axe-core, WCAG 2 A and AA; region and landmark rules do not apply to e-mail.
-  await page.addScriptTag({ path: axePath });
-  const axe = await page.evaluate(async () => {
-    const r = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] },
-      rules: {
-        region: { enabled: false },
-        'landmark-one-main': { enabled: false },
-        'landmark-complementary-is-top-level': { enabled: false },
-        'landmark-no-duplicate-banner': { enabled: false },
-        'landmark-unique': { enabled: false },
-      },
-    });
-    return {
-      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) })),
-      passes: r.passes.length,
-    };
-  });
+  const axe = await runAxe(page);
   result.axeViolations = axe.violations;
   result.axePasses = axe.passes;
   await page.close();
 }
 
+// Dark mode: the designed palette, AA contrast again, a screenshot.
+{
+  const page = await open(600, 'dark');
+  result.darkCardBackground = await cardBackground(page);
+  writeFileSync(join(shots, 'lettre-600-sombre.png'), await page.screenshot({ fullPage: true }));
+  const axe = await runAxe(page);
+  result.axeDarkViolations = axe.violations;
+  result.axeDarkContrastChecked = axe.contrastChecked;
+  await page.close();
+}
+
+// Outlook.com and the Outlook apps mark the body of a message they darken.
+{
+  const page = await open(600, 'light');
+  result.lightCardBackground = await cardBackground(page);
+  await page.evaluate(() => { document.body.setAttribute('data-ogsc', ''); document.body.setAttribute('data-ogsb', ''); });
+  result.outlookDarkCardBackground = await cardBackground(page);
+  await page.close();
+}
+
 result.styleRemovedDiff600 = await styleRemovedDiff(600, 'lettre-600.png');
 result.styleRemovedDiff1024 = await styleRemovedDiff(1024, null);
-result.screenshots = ['lettre-600.png', 'lettre-375.png'].map((f) => join(shots, f));
+result.screenshots = ['lettre-600.png', 'lettre-375.png', 'lettre-600-sombre.png'].map((f) => join(shots, f));
 
 await browser.close();
 console.log(JSON.stringify(result));

@@ -1,12 +1,14 @@
 //! The `.eml` of an issue: one MIME `multipart/alternative` message (plain
 //! text first, then HTML, both UTF-8 quoted-printable), built with lettre's
 //! message builder. Its date, boundary and Message-ID derive from the issue,
-//! so the same content always gives the same bytes.
+//! so the same content always gives the same bytes; [`for_test_send`]
+//! gives a test send its own Message-ID, date and recipient. The
+//! `List-Unsubscribe` headers come from `mailing` in `site.yaml`.
 
 use std::time::{Duration, SystemTime};
 
 use chrono::TimeZone;
-use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::header::{ContentTransferEncoding, ContentType, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 
 use crate::diagnostics::Diagnostic;
@@ -60,15 +62,106 @@ pub fn message(
                 .header(ContentTransferEncoding::QuotedPrintable)
                 .body(crlf(html)),
         );
-    let msg = lettre::Message::builder()
+    let mut builder = lettre::Message::builder()
         .from(from.clone())
         .to(from)
         .subject(subject)
         .date(date(letter))
-        .message_id(Some(format!("<lettre-{}.cufpress@{host}>", letter.id)))
-        .multipart(body)
-        .map_err(|e| fail(e.to_string()))?;
+        .message_id(Some(format!("<lettre-{}.cufpress@{host}>", letter.id)));
+    for h in unsubscribe_headers(ctx) {
+        builder = builder.raw_header(h);
+    }
+    let msg = builder.multipart(body).map_err(|e| fail(e.to_string()))?;
     Ok(msg.formatted())
+}
+
+/// `List-Unsubscribe` (RFC 2369) with the `mailing` address and page, and
+/// `List-Unsubscribe-Post` (RFC 8058, one click) when the page is HTTPS.
+pub fn unsubscribe_headers(ctx: &RenderContext<'_>) -> Vec<HeaderValue> {
+    let Some(m) = ctx.site.config.mailing.as_ref() else {
+        return Vec::new();
+    };
+    let url = m
+        .unsubscribe_url
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let mailto = m
+        .unsubscribe_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(|e| {
+            let e = e.strip_prefix("mailto:").unwrap_or(e);
+            format!("mailto:{e}?subject=unsubscribe")
+        });
+    let values: Vec<String> = url
+        .map(str::to_string)
+        .into_iter()
+        .chain(mailto)
+        .map(|v| format!("<{v}>"))
+        .collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    let mut headers = vec![HeaderValue::new(
+        HeaderName::new_from_ascii_str("List-Unsubscribe"),
+        values.join(", "),
+    )];
+    if url.is_some_and(|u| u.starts_with("https://")) {
+        headers.push(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_string(),
+        ));
+    }
+    headers
+}
+
+/// The published `.eml` readied for one test send: its `To:` the tester,
+/// a `Date:` of `now` and a `Message-ID` of its own (else a second test
+/// could be dropped as a duplicate of the first); every other byte kept.
+pub fn for_test_send(
+    eml: &[u8],
+    to: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    host: &str,
+) -> Vec<u8> {
+    let end = eml
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map_or(eml.len(), |i| i + 2);
+    let (head, body) = eml.split_at(end);
+    let replaced = ["to", "date", "message-id"];
+    let mut out = Vec::with_capacity(eml.len() + 64);
+    let mut keep = true;
+    for line in head.split_inclusive(|&b| b == b'\n') {
+        let folded = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if !folded {
+            let name = line
+                .split(|&b| b == b':')
+                .next()
+                .map(|n| String::from_utf8_lossy(n).to_ascii_lowercase())
+                .unwrap_or_default();
+            keep = !replaced.contains(&name.trim());
+        }
+        if keep {
+            out.extend_from_slice(line);
+        }
+    }
+    let id = format!(
+        "<essai-{}.{}.cufpress@{host}>",
+        now.format("%Y%m%d%H%M%S%f"),
+        std::process::id()
+    );
+    for (name, value) in [
+        ("To", to.to_string()),
+        ("Date", now.to_rfc2822()),
+        ("Message-ID", id),
+    ] {
+        out.extend_from_slice(format!("{name}: {value}\r\n").as_bytes());
+    }
+    out.extend_from_slice(body);
+    out
 }
 
 /// `s` with CRLF line endings, as lettre writes a `String` body, but in
@@ -127,6 +220,29 @@ pub fn host(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_test_send_gets_its_own_recipient_date_and_id() {
+        let eml = b"From: A <a@b.fr>\r\nTo: A <a@b.fr>\r\nSubject: =?utf-8?b?eA==?=\r\n =?utf-8?b?eQ==?=\r\nDate: Wed, 10 Sep 2025 06:00:00 +0000\r\nMessage-ID: <lettre-2025-09.cufpress@x.org>\r\n\r\nTo: corps\r\n";
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-02T01:02:03.5Z")
+            .unwrap()
+            .to_utc();
+        let out = String::from_utf8(for_test_send(eml, "t@e.fr", now, "x.org")).unwrap();
+        let (head, body) = out.split_once("\r\n\r\n").unwrap();
+        assert_eq!(body, "To: corps\r\n");
+        assert!(head.contains("Subject: =?utf-8?b?eA==?=\r\n =?utf-8?b?eQ==?="));
+        assert!(head.contains("\r\nTo: t@e.fr"), "{head}");
+        assert!(
+            head.contains("Date: Wed, 2 Dec 2026 01:02:03 +0000"),
+            "{head}"
+        );
+        assert!(
+            !head.contains("lettre-2025-09") && !head.contains("2025"),
+            "{head}"
+        );
+        assert_eq!(head.matches("Message-ID: <essai-20261202010203").count(), 1);
+        assert_eq!(head.matches("To:").count(), 1);
+    }
 
     #[test]
     fn line_endings_become_crlf_once() {

@@ -15,7 +15,7 @@ use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::typography;
-use crate::model::{ArticleFront, Letter, Page, Social};
+use crate::model::{ArticleFront, Letter, LetterFront, Page, SiteConfig, Social};
 use crate::postprocess;
 use crate::render::agenda;
 use crate::render::views::{plain_excerpt, tel_uri};
@@ -28,6 +28,18 @@ pub const SIZE_WARNING: usize = 90 * 1024;
 
 /// Width of the content column, and so of the widest image.
 pub const IMAGE_WIDTH: u32 = 552;
+
+/// A subject longer than this (in characters) is cut in a phone's inbox.
+pub const SUBJECT_CHARS: usize = 60;
+
+/// Largest width at which the logo is shown in the e-mail (CSS pixels).
+pub const LOGO_WIDTH: u32 = 200;
+
+/// Height at which supporters' logos are shown (CSS pixels).
+pub const SUPPORTER_HEIGHT: u32 = 48;
+
+/// Above this, the logo weighs too much in every message (bytes).
+pub const LOGO_MAX_BYTES: usize = 30 * 1024;
 
 /// Renders the e-mail edition of every issue.
 pub struct EmailRenderer;
@@ -72,7 +84,12 @@ fn render_letters(ctx: &RenderContext<'_>, letters: &[&Letter], out: &dyn Sink) 
         .collect();
     let mut millis: Vec<f64> = results.iter().map(|(_, t)| *t).collect();
     crate::timings::summary("email: un numéro", &mut millis);
-    let (mut warnings, mut errors) = (Vec::new(), Vec::new());
+    let mut warnings = if letters.is_empty() {
+        Vec::new()
+    } else {
+        logo_warnings(ctx)
+    };
+    let mut errors = Vec::new();
     for (r, _) in results {
         match r {
             Ok((o, w)) => {
@@ -116,6 +133,43 @@ pub fn render_letter(
     ))
 }
 
+/// The logos of `site.yaml` that the e-mail cannot show, or shows too heavy.
+fn logo_warnings(ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
+    let c = &ctx.site.config;
+    let logos = c.logo.iter().map(|l| ("logo.src", l.src.as_str()));
+    let supporters = c
+        .supporters
+        .iter()
+        .filter_map(|s| s.logo.as_deref().map(|l| ("supporters.logo", l)));
+    let mut out = Vec::new();
+    for (key, src) in logos.chain(supporters) {
+        let set = urls::join_in_content("content", src).and_then(|p| ctx.index.images.get(&p));
+        let d = match set {
+            None => Diagnostic::warning(
+                "content/site.yaml",
+                0,
+                0,
+                format!("{key} : l'image « {src} » est introuvable ou illisible : l'e-mail et le site s'en passent"),
+            )
+            .with_suggestion("indiquez le chemin d'une image .png ou .jpg depuis le dossier content/, par exemple images/logo.png"),
+            Some(set) if set.email.bytes > LOGO_MAX_BYTES => Diagnostic::warning(
+                "content/site.yaml",
+                0,
+                0,
+                format!(
+                    "{key} : l'image « {src} » pèse {} Ko dans l'e-mail, au-delà de {} Ko (elle est chargée à chaque ouverture)",
+                    set.email.bytes.div_ceil(1024),
+                    LOGO_MAX_BYTES / 1024
+                ),
+            )
+            .with_suggestion("fournissez un logo de 400 px de large au plus, en PNG aux couleurs franches"),
+            Some(_) => continue,
+        };
+        out.push(d);
+    }
+    out
+}
+
 fn size_warning(letter: &Letter, bytes: usize) -> Diagnostic {
     Diagnostic::warning(
         &letter.index.path,
@@ -129,7 +183,7 @@ fn size_warning(letter: &Letter, bytes: usize) -> Diagnostic {
         ),
     )
     .with_suggestion(
-        "gardez mailing.full_text à false (résumés et « Lire la suite »), raccourcissez les résumés ou déplacez des articles dans un autre numéro",
+        "gardez mailing.full_text à false (résumés et titres liés), raccourcissez les résumés ou déplacez des articles dans un autre numéro",
     )
 }
 
@@ -179,6 +233,34 @@ pub struct EmailView<'a> {
     pub social: &'a [Social],
     /// The mailing tool's unsubscribe merge tag, verbatim.
     pub unsubscribe: Option<&'a str>,
+    /// The sender's logo, if `site.yaml` has one.
+    pub logo: Option<EmailImage>,
+    /// The supporters of the footer.
+    pub supporters: Vec<EmailSupporter>,
+}
+
+/// An image with its display size.
+#[derive(Debug, Serialize)]
+pub struct EmailImage {
+    /// URL (root-relative; made absolute later).
+    pub url: String,
+    /// Alternative text.
+    pub alt: String,
+    /// `width` attribute.
+    pub width: u32,
+    /// `height` attribute.
+    pub height: u32,
+}
+
+/// A supporter in the footer: its logo, or its name alone.
+#[derive(Debug, Serialize)]
+pub struct EmailSupporter {
+    /// Name.
+    pub name: String,
+    /// Its site.
+    pub url: Option<String>,
+    /// Its logo.
+    pub logo: Option<EmailImage>,
 }
 
 /// One section of the e-mail.
@@ -220,6 +302,9 @@ pub struct EmailArticle {
     pub link: Option<String>,
     /// What that link shows: the host of the URL.
     pub link_label: Option<String>,
+    /// Its accessible name, when another article's link shows the same
+    /// host but goes elsewhere.
+    pub link_aria: Option<String>,
     /// Image URL (JPEG, PNG or GIF only).
     pub image: Option<String>,
     /// Its alt text.
@@ -240,11 +325,12 @@ impl<'a> EmailView<'a> {
         let f = &letter.index.front;
         let mailing = c.mailing.as_ref();
         let full_text = mailing.is_some_and(|m| m.full_text);
-        let sections = sections(ctx, letter, full_text, warnings);
+        let mut sections = sections(ctx, letter, full_text, warnings);
+        name_ambiguous_links(&mut sections);
         let issue_title = typography::title_text(&f.title);
         EmailView {
             lang: &c.language,
-            subject: format!("{} – {}", c.letter_title, issue_title),
+            subject: subject(c, f, &issue_title),
             preheader: preheader(letter, &sections),
             preheader_filler: "&#847;&zwnj;&nbsp;".repeat(24),
             letter_title: &c.letter_title,
@@ -267,8 +353,77 @@ impl<'a> EmailView<'a> {
             email: c.email.as_deref(),
             social: &c.social,
             unsubscribe: mailing.and_then(|m| m.unsubscribe.as_deref()),
+            logo: c
+                .logo
+                .as_ref()
+                .and_then(|l| sized_image(ctx, &l.src, &l.alt, Fit::Width(LOGO_WIDTH))),
+            supporters: c
+                .supporters
+                .iter()
+                .map(|s| EmailSupporter {
+                    name: s.name.clone(),
+                    url: s.url.clone(),
+                    logo: s.logo.as_deref().and_then(|src| {
+                        sized_image(ctx, src, &s.name, Fit::Height(SUPPORTER_HEIGHT))
+                    }),
+                })
+                .collect(),
         }
     }
+}
+
+/// The issue's `subject`, or « La Lettre n° 112 – Septembre & Octobre 2025 »:
+/// the letter's title without « de <site> » (the sender's name already
+/// says it), the number and the issue's title; the issue's title alone
+/// (with the number) when that is longer than [`SUBJECT_CHARS`].
+pub fn subject(c: &SiteConfig, f: &LetterFront, issue_title: &str) -> String {
+    if let Some(s) = f.subject.as_deref().filter(|s| !s.trim().is_empty()) {
+        return typography::title_text(s);
+    }
+    let short = c
+        .letter_title
+        .strip_suffix(&format!(" de {}", c.title))
+        .unwrap_or(&c.letter_title);
+    let number = f
+        .number
+        .map(|n| format!(" n°\u{a0}{n}"))
+        .unwrap_or_default();
+    let full = format!("{short}{number} – {issue_title}");
+    if full.chars().count() <= SUBJECT_CHARS {
+        return full;
+    }
+    match f.number {
+        Some(n) => format!("N°\u{a0}{n} – {issue_title}"),
+        None => issue_title.to_string(),
+    }
+}
+
+/// How an image is fitted: at most this wide, or exactly this high.
+enum Fit {
+    Width(u32),
+    Height(u32),
+}
+
+/// The e-mail variant of the image `src` of `content/`, sized by `fit`
+/// (never above its own size at double density), or None when the image
+/// pipeline did not make it (reported by `resolve` or the image step).
+fn sized_image(ctx: &RenderContext<'_>, src: &str, alt: &str, fit: Fit) -> Option<EmailImage> {
+    let path = urls::join_in_content("content", src)?;
+    let set = ctx.index.images.get(&path)?;
+    let (w, h) = (set.email.width.max(1), set.email.height.max(1));
+    let (width, height) = match fit {
+        Fit::Width(max) => {
+            let width = max.min(w.div_ceil(2).max(1));
+            (width, (h * width).div_ceil(w))
+        }
+        Fit::Height(height) => ((w * height).div_ceil(h), height),
+    };
+    Some(EmailImage {
+        url: ctx.url(&set.email.url),
+        alt: alt.to_string(),
+        width,
+        height,
+    })
 }
 
 /// The issue's preheader, or the titles of its first news after the editorial.
@@ -360,6 +515,7 @@ fn article(
         html,
         link: f.link.clone(),
         link_label: f.link.as_deref().map(link_label),
+        link_aria: None,
         image: image(ctx, letter, a, warnings),
         image_alt: f.image_alt.clone(),
         author: f.author.clone(),
@@ -396,6 +552,36 @@ fn image(
         return None;
     }
     Some(ctx.url(&urls::asset_url(&path)))
+}
+
+/// Gives « Pour plus d'informations » links an accessible name of their
+/// own when two show the same host but lead to different pages.
+fn name_ambiguous_links(sections: &mut [EmailSection]) {
+    let mut targets: std::collections::HashMap<String, std::collections::HashSet<String>> =
+        std::collections::HashMap::new();
+    for a in sections
+        .iter()
+        .flat_map(|s| s.runs.iter().flat_map(|r| r.articles.iter()))
+    {
+        if let (Some(label), Some(link)) = (&a.link_label, &a.link) {
+            targets
+                .entry(label.clone())
+                .or_default()
+                .insert(link.clone());
+        }
+    }
+    for a in sections
+        .iter_mut()
+        .flat_map(|s| s.runs.iter_mut().flat_map(|r| r.articles.iter_mut()))
+    {
+        let Some(label) = a.link_label.as_ref() else {
+            continue;
+        };
+        if targets.get(label).is_some_and(|t| t.len() > 1) {
+            // The visible text stays in the name (WCAG 2.5.3).
+            a.link_aria = Some(format!("{label} : {}", a.title_text));
+        }
+    }
 }
 
 /// "https://www.x.org/a/b" → "www.x.org".

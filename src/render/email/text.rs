@@ -1,36 +1,53 @@
 //! The plain-text part of the e-mail: titles, teasers or full text, and
-//! every link written out, in lines of at most 78 characters.
+//! every link written out (with the same UTM parameters as the HTML part).
 //!
-//! Lines are wrapped as `format=flowed; delsp=yes` text (RFC 3676): a
-//! wrapped line ends with a space that a flowing reader deletes when it
-//! joins the lines back, so even a URL longer than a line comes back whole.
+//! Prose is wrapped at spaces only (`textwrap`), in lines of at most 78
+//! characters; a URL is never cut: one longer than a line stands whole on
+//! a line of its own (up to the 998 octets SMTP allows). Lines are
+//! `format=flowed; delsp=yes` text (RFC 3676): a wrapped line ends with a
+//! space that a flowing reader deletes when it joins the lines back.
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde_json::Value;
 
 use crate::load::typography;
 use crate::model::Letter;
+use crate::postprocess::{self, EmailLinks};
 use crate::render::RenderContext;
-use crate::render::email::{EmailArticle, EmailView};
+use crate::render::email::{EmailArticle, EmailView, IMAGE_WIDTH};
 use crate::urls;
 
-/// Longest line, in characters, soft-break space included.
+/// Longest line of prose, in characters, soft-break space included.
 pub const WIDTH: usize = 78;
+
+/// Longest line in octets (RFC 5322), CRLF excluded: only a word longer
+/// than this is ever cut.
+pub const MAX_LINE_OCTETS: usize = 998;
 
 /// The `email.txt` of `letter`.
 pub fn render(ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) -> String {
-    let mut t = Text::default();
+    let page_url = ctx.absolute(&format!("/lettres/{}/", letter.id));
+    let utm = super::html::utm(ctx, letter);
+    let verbatim: Vec<&str> = view.unsubscribe.into_iter().collect();
+    let links = EmailLinks {
+        base_url: &ctx.base_url,
+        page_url: &page_url,
+        utm: &utm,
+        verbatim: &verbatim,
+        image_width: IMAGE_WIDTH,
+    };
+    let mut t = Text {
+        lines: Vec::new(),
+        links: &links,
+    };
     t.para(&view.letter_title.to_uppercase());
     let number = view
         .number
-        .map(|n| format!(" – no {n}"))
+        .map(|n| format!(" – n°\u{a0}{n}"))
         .unwrap_or_default();
     t.para(&format!("{}{number} – {}", view.issue_title, view.date));
     t.blank();
-    t.para(&format!(
-        "Version en ligne\u{a0}: {}",
-        ctx.absolute(&format!("/lettres/{}/", letter.id))
-    ));
+    t.para(&format!("Version en ligne\u{a0}: {}", t.link(&page_url)));
     if !letter.index.body.markdown.trim().is_empty() {
         t.blank();
         markdown(&mut t, ctx, &letter.index.body.markdown, &letter.index.path);
@@ -55,7 +72,7 @@ pub fn render(ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) ->
 }
 
 fn article(
-    t: &mut Text,
+    t: &mut Text<'_>,
     ctx: &RenderContext<'_>,
     letter: &Letter,
     view: &EmailView<'_>,
@@ -79,14 +96,16 @@ fn article(
     } else {
         "Lire la suite"
     };
-    t.para(&format!("{label}\u{a0}: {}", site_abs(ctx, &a.url)));
+    let url = t.link(&site_abs(ctx, &a.url));
+    t.para(&format!("{label}\u{a0}: {url}"));
     if let Some(link) = &a.link {
+        let link = t.link(link);
         t.para(&format!("Pour plus d’informations\u{a0}: {link}"));
     }
     t.blank();
 }
 
-fn agenda(t: &mut Text, ctx: &RenderContext<'_>, agenda: &Value) {
+fn agenda(t: &mut Text<'_>, ctx: &RenderContext<'_>, agenda: &Value) {
     t.heading("AGENDA", '=');
     let list = |v: &Value, k: &str| {
         v.get(k)
@@ -96,11 +115,7 @@ fn agenda(t: &mut Text, ctx: &RenderContext<'_>, agenda: &Value) {
     };
     let s = |v: &Value, k: &str| v.get(k).and_then(Value::as_str).unwrap_or("").to_string();
     for month in list(agenda, "months") {
-        let label = Some(s(&month, "heading")).filter(|h| !h.is_empty());
-        t.heading(
-            &label.unwrap_or_else(|| s(&month, "label")).to_uppercase(),
-            '-',
-        );
+        t.heading(&s(&month, "full_name").to_uppercase(), '-');
         for day in list(&month, "days") {
             t.para(&format!("{}\u{a0}:", s(&day, "label")));
             for e in list(&day, "events") {
@@ -114,7 +129,14 @@ fn agenda(t: &mut Text, ctx: &RenderContext<'_>, agenda: &Value) {
                     line.push_str(" (réservé aux adhérents de CUF)");
                 }
                 if !s(&e, "url").is_empty() {
-                    line.push_str(&format!(" {}", site_abs(ctx, &s(&e, "url"))));
+                    line.push_str(&format!(" {}", t.link(&site_abs(ctx, &s(&e, "url")))));
+                }
+                if let Some(p) = e.get("programme").filter(|p| !p.is_null()) {
+                    line.push_str(&format!(
+                        " – {} {}",
+                        s(p, "name"),
+                        t.link(&site_abs(ctx, &s(p, "url")))
+                    ));
                 }
                 t.para(&line);
             }
@@ -130,7 +152,7 @@ fn agenda(t: &mut Text, ctx: &RenderContext<'_>, agenda: &Value) {
                 line.push_str(&format!(", {}", s(&h, "place")));
             }
             if !s(&h, "url").is_empty() {
-                line.push_str(&format!(" {}", site_abs(ctx, &s(&h, "url"))));
+                line.push_str(&format!(" {}", t.link(&site_abs(ctx, &s(&h, "url")))));
             }
             t.para(&line);
         }
@@ -138,9 +160,23 @@ fn agenda(t: &mut Text, ctx: &RenderContext<'_>, agenda: &Value) {
     }
 }
 
-fn footer(t: &mut Text, ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) {
+fn footer(t: &mut Text<'_>, ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) {
+    if !view.supporters.is_empty() {
+        t.blank();
+        t.para("Dispositif soutenu par\u{a0}:");
+        for s in &view.supporters {
+            match &s.url {
+                Some(u) => {
+                    let u = t.link(u);
+                    t.para(&format!("- {} {u}", s.name));
+                }
+                None => t.para(&format!("- {}", s.name)),
+            }
+        }
+    }
     t.blank();
-    t.para("-- ");
+    // The signature separator (RFC 3676 §4.3): dash, dash, space, alone.
+    t.lines.push("-- ".to_string());
     t.para(view.site_title);
     for line in [view.address, view.email].into_iter().flatten() {
         t.para(line);
@@ -149,26 +185,26 @@ fn footer(t: &mut Text, ctx: &RenderContext<'_>, letter: &Letter, view: &EmailVi
         t.para(&format!("Tél.\u{a0}: {p}"));
     }
     for s in view.social {
-        t.para(&format!("{}\u{a0}: {}", s.name, s.url));
+        let url = t.link(&s.url);
+        t.para(&format!("{}\u{a0}: {url}", s.name));
     }
     t.blank();
-    t.para(&format!(
-        "Version en ligne\u{a0}: {}",
-        ctx.absolute(&format!("/lettres/{}/", letter.id))
-    ));
+    let online = t.link(&ctx.absolute(&format!("/lettres/{}/", letter.id)));
+    t.para(&format!("Version en ligne\u{a0}: {online}"));
     if let Some(u) = view.unsubscribe {
         t.para(&format!("Se désinscrire\u{a0}: {u}"));
     }
 }
 /// The text of a Markdown body: paragraphs, list items and headings on
 /// lines of their own, links written out after their text.
-fn markdown(t: &mut Text, ctx: &RenderContext<'_>, md: &str, file: &str) {
+fn markdown(t: &mut Text<'_>, ctx: &RenderContext<'_>, md: &str, file: &str) {
     let mut opts = Options::empty();
     opts.insert(Options::ENABLE_TABLES);
     opts.insert(Options::ENABLE_FOOTNOTES);
     opts.insert(Options::ENABLE_STRIKETHROUGH);
     let mut m = MdText {
         ctx,
+        email: t.links,
         dir: file.rsplit_once('/').map_or("content", |(d, _)| d),
         cur: String::new(),
         links: Vec::new(),
@@ -183,6 +219,7 @@ fn markdown(t: &mut Text, ctx: &RenderContext<'_>, md: &str, file: &str) {
 /// The state of [`markdown`]: the paragraph being written, open links and lists.
 struct MdText<'c, 'a> {
     ctx: &'c RenderContext<'a>,
+    email: &'c EmailLinks<'c>,
     dir: &'c str,
     cur: String,
     links: Vec<(String, usize)>,
@@ -190,7 +227,7 @@ struct MdText<'c, 'a> {
 }
 
 impl MdText<'_, '_> {
-    fn flush(&mut self, t: &mut Text) {
+    fn flush(&mut self, t: &mut Text<'_>) {
         let s = self.cur.trim().to_string();
         if !s.is_empty() {
             t.para(&s);
@@ -199,7 +236,7 @@ impl MdText<'_, '_> {
         self.cur.clear();
     }
 
-    fn event(&mut self, t: &mut Text, ev: Event<'_>) {
+    fn event(&mut self, t: &mut Text<'_>, ev: Event<'_>) {
         match ev {
             Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableRow | Tag::TableHead)
                 if !only_marker(&self.cur) =>
@@ -250,6 +287,7 @@ impl MdText<'_, '_> {
                     && !url.is_empty()
                     && cur[at..].trim() != url
                 {
+                    let url = postprocess::rewrite_href(&url, self.email);
                     cur.push_str(&format!(" <{url}>"));
                 }
             }
@@ -310,12 +348,19 @@ fn link_url(ctx: &RenderContext<'_>, dir: &str, dest: &str) -> String {
 }
 
 /// Lines being written, wrapped as they come.
-#[derive(Default)]
-struct Text {
+struct Text<'l> {
     lines: Vec<String>,
+    /// How the HTML part's links are rewritten, for the same URLs here.
+    links: &'l EmailLinks<'l>,
 }
 
-impl Text {
+impl Text<'_> {
+    /// `url` as the HTML part links it: absolute, with the issue's UTM
+    /// parameters when it is the site's.
+    fn link(&self, url: &str) -> String {
+        postprocess::rewrite_href(url, self.links)
+    }
+
     /// A paragraph (its `\n` are hard breaks), wrapped.
     fn para(&mut self, s: &str) {
         for hard in s.split('\n') {
@@ -355,45 +400,50 @@ impl Text {
     }
 }
 
-/// One paragraph as flowed lines of at most [`WIDTH`] characters.
+/// One paragraph as flowed lines of at most [`WIDTH`] characters, broken
+/// at spaces only: a word longer than a line (a URL) stands whole on a
+/// line of its own, and only a word over [`MAX_LINE_OCTETS`] is cut.
 /// A line broken between words ends with two spaces (the word space, then
-/// the flowed marker), one broken inside a long word with one.
+/// the flowed marker), one cut inside a word with one.
 pub fn wrap(text: &str) -> Vec<String> {
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let mut lines = Vec::new();
-    let mut cur = String::new();
-    let room = WIDTH - 3;
-    for w in words {
-        let len = w.chars().count();
-        let cur_len = cur.chars().count();
-        if cur_len > 0 && cur_len + 1 + len <= room {
-            cur.push(' ');
-            cur.push_str(w);
-            continue;
-        }
-        if cur_len > 0 {
-            lines.push(format!("{cur}  "));
-            cur.clear();
-        }
-        if len <= room {
-            cur.push_str(w);
-            continue;
-        }
-        let chars: Vec<char> = w.chars().collect();
-        let mut chunks = chars.chunks(WIDTH - 1).peekable();
-        while let Some(c) = chunks.next() {
-            let s: String = c.iter().collect();
-            if chunks.peek().is_some() {
-                lines.push(format!("{s} "));
-            } else {
-                cur = s;
-            }
-        }
+    let opts = textwrap::Options::new(WIDTH - 2)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut lines: Vec<String> = textwrap::wrap(&words.join(" "), &opts)
+        .into_iter()
+        .map(|l| format!("{l}  "))
+        .collect();
+    if let Some(last) = lines.last_mut() {
+        last.truncate(last.len() - 2);
+    } else {
+        lines.push(String::new());
     }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur);
+    lines
+        .into_iter()
+        .flat_map(cut_overlong)
+        .map(stuff)
+        .collect()
+}
+
+/// A line over [`MAX_LINE_OCTETS`] (one giant word) as flowed pieces.
+fn cut_overlong(line: String) -> Vec<String> {
+    if line.len() < MAX_LINE_OCTETS {
+        return vec![line];
     }
-    lines.into_iter().map(stuff).collect()
+    let mut pieces = Vec::new();
+    let mut rest = line.as_str();
+    while rest.len() > MAX_LINE_OCTETS - 2 {
+        let mut at = MAX_LINE_OCTETS - 2;
+        while !rest.is_char_boundary(at) {
+            at -= 1;
+        }
+        pieces.push(format!("{} ", &rest[..at]));
+        rest = &rest[at..];
+    }
+    pieces.push(rest.to_string());
+    pieces
 }
 
 /// RFC 3676 space-stuffing of lines a reader would take for quotes.
@@ -422,18 +472,29 @@ mod tests {
     }
 
     #[test]
-    fn wrapped_lines_fit_and_flow_back() {
+    fn urls_stay_whole_on_their_line_and_prose_flows_back() {
         let url = format!("https://x.org/{}", "a-b".repeat(60));
         let text = format!(
-            "Pour plus d'informations : {url} et la suite du texte qui continue encore un peu plus loin."
+            "Pour plus d'informations : {url} et la suite du texte qui continue encore un peu plus loin, bien au-delà d'une ligne."
         );
         let lines = wrap(&text);
-        assert!(
-            lines.iter().all(|l| l.chars().count() <= WIDTH),
-            "{lines:#?}"
-        );
-        assert!(lines.len() > 3);
+        assert!(lines.iter().any(|l| l.trim_end() == url), "{lines:#?}");
+        for l in lines.iter().filter(|l| !l.contains(&url)) {
+            assert!(l.chars().count() <= WIDTH, "{l}");
+        }
+        assert!(lines.len() >= 3);
         assert_eq!(unflow(&lines), text);
+    }
+
+    #[test]
+    fn only_a_word_over_998_octets_is_cut() {
+        let word = "é".repeat(700);
+        let lines = wrap(&format!("voir {word}"));
+        assert!(
+            lines.iter().all(|l| l.len() <= MAX_LINE_OCTETS),
+            "{lines:?}"
+        );
+        assert_eq!(unflow(&lines), format!("voir {word}"));
     }
 
     #[test]

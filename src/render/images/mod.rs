@@ -18,7 +18,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::Diagnostic;
 use crate::load::SourceFile;
-use crate::render::Output;
+use crate::output::Output;
 use crate::resolve::images::{Need, Plan};
 use crate::urls;
 use codec::{CodecError, Derived, EMAIL_MAX_BYTES};
@@ -374,8 +374,10 @@ fn narrow_warnings(need: &Need, d: &Derived) -> Vec<Diagnostic> {
     if d.width >= SLOT_WIDTH {
         return Vec::new();
     }
+    // Logos (named by site.yaml) are small on purpose.
     need.uses
         .iter()
+        .filter(|u| u.page != plan::SITE_FILE)
         .map(|u| {
             at(
                 u,
