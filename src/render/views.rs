@@ -55,7 +55,7 @@ pub const HEADER_LOGO_HEIGHT: u32 = 40;
 fn site_logo(ctx: &RenderContext<'_>) -> Option<SiteLogo> {
     let logo = ctx.site.config.logo.as_ref()?;
     let path = crate::urls::join_in_content("content", &logo.src)?;
-    let v = ctx.index.images.get(&path)?.src();
+    let v = ctx.images.get(&path)?.src();
     Some(SiteLogo {
         url: ctx.url(&v.url),
         alt: logo.alt.clone(),

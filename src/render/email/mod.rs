@@ -143,7 +143,7 @@ fn logo_warnings(ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
         .filter_map(|s| s.logo.as_deref().map(|l| ("supporters.logo", l)));
     let mut out = Vec::new();
     for (key, src) in logos.chain(supporters) {
-        let set = urls::join_in_content("content", src).and_then(|p| ctx.index.images.get(&p));
+        let set = urls::join_in_content("content", src).and_then(|p| ctx.images.get(&p));
         let d = match set {
             None => Diagnostic::warning(
                 "content/site.yaml",
@@ -409,7 +409,7 @@ enum Fit {
 /// pipeline did not make it (reported by `resolve` or the image step).
 fn sized_image(ctx: &RenderContext<'_>, src: &str, alt: &str, fit: Fit) -> Option<EmailImage> {
     let path = urls::join_in_content("content", src)?;
-    let set = ctx.index.images.get(&path)?;
+    let set = ctx.images.get(&path)?;
     let (w, h) = (set.email.width.max(1), set.email.height.max(1));
     let (width, height) = match fit {
         Fit::Width(max) => {

@@ -377,7 +377,7 @@ fn narrow_warnings(need: &Need, d: &Derived) -> Vec<Diagnostic> {
     // Logos (named by site.yaml) are small on purpose.
     need.uses
         .iter()
-        .filter(|u| u.page != plan::SITE_FILE)
+        .filter(|u| u.page != crate::resolve::images::SITE_FILE)
         .map(|u| {
             at(
                 u,
