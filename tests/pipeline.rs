@@ -44,16 +44,24 @@ fn serve(site: &TempSite) -> (Child, u16) {
     let stderr = BufReader::new(child.stderr.take().unwrap());
     let deadline = Instant::now() + Duration::from_secs(120);
     let mut lines = stderr.lines();
+    let mut port = None;
     while let Some(Ok(line)) = lines.next() {
         if let Some(rest) = line.split("127.0.0.1:").nth(1) {
-            let port = rest.split('/').next().unwrap().parse().unwrap();
-            // Keep reading what the server prints, so it never writes to a closed pipe.
-            std::thread::spawn(move || lines.for_each(drop));
-            return (child, port);
+            port = rest.split('/').next().and_then(|p| p.parse().ok());
+            break;
         }
-        assert!(Instant::now() < deadline, "serve did not start");
+        if Instant::now() > deadline {
+            break;
+        }
     }
-    panic!("serve stopped before it started");
+    let Some(port) = port else {
+        let _ = child.kill();
+        let _ = child.wait();
+        panic!("serve did not start");
+    };
+    // Keep reading what the server prints, so it never writes to a closed pipe.
+    std::thread::spawn(move || lines.for_each(drop));
+    (child, port)
 }
 
 #[test]

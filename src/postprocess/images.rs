@@ -74,7 +74,14 @@ pub fn web_page(html: &str, catalog: &Catalog, base_path: &str) -> Result<String
     let seen = Cell::new(0usize);
     let settings = RewriteStrSettings::new()
         .append_element_content_handler(element!("img", |el| {
-            seen.set(seen.get() + 1);
+            // The site's logo in the header is not the page's first image:
+            // it is small, and the first photo stays eager (largest paint).
+            let logo = el
+                .get_attribute("class")
+                .is_some_and(|c| c.contains("brand-logo"));
+            if !logo {
+                seen.set(seen.get() + 1);
+            }
             web_image(el, catalog, base_path);
             if seen.get() > 1 && !el.has_attribute("loading") {
                 el.set_attribute("loading", "lazy")?;
