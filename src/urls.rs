@@ -63,6 +63,15 @@ pub fn encode_query(s: &str) -> String {
     out
 }
 
+/// `%C3%A9` → `é`; invalid or incomplete sequences are kept as they are,
+/// bytes that are not UTF-8 become U+FFFD. The one percent-decoder of the
+/// project (links in Markdown, the link check, `serve`'s paths).
+pub fn percent_decode(s: &str) -> String {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

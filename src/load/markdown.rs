@@ -11,6 +11,7 @@ use crate::diagnostics::Diagnostic;
 use crate::load::typography::{Typeset, typeset};
 use crate::model::{Body, Reference};
 use crate::urls;
+use crate::urls::percent_decode;
 
 /// What the renderer needs to know about the file.
 pub struct MdInput<'a> {
@@ -385,30 +386,6 @@ fn in_tag(s: &str, at: usize) -> bool {
         (Some(_), None) => true,
         _ => false,
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    if !s.contains('%') {
-        return s.to_string();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Some(b) = s
-                .get(i + 1..i + 3)
-                .and_then(|h| u8::from_str_radix(h, 16).ok())
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Byte offset to (line, column), both 1-based. The line starts are only

@@ -14,6 +14,7 @@ use crate::load::SourceFile;
 use crate::output::Output;
 use crate::render::theme::ThemeFile;
 use crate::urls;
+use crate::urls::percent_decode;
 
 /// A template's text, to find the links the theme writes.
 #[derive(Debug, Clone)]
@@ -461,26 +462,6 @@ fn existing_file(site_path: &str, files: &HashSet<String>) -> Option<String> {
         vec![rel.to_string(), format!("{rel}/index.html")]
     };
     candidates.into_iter().find(|c| files.contains(c))
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-        } else {
-            out.push(b[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Decodes the character references an attribute value may hold.

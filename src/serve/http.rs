@@ -2,6 +2,7 @@
 //! error page while the site does not build, the server-sent events that
 //! reload the open pages, and the e-mail preview.
 
+use crate::urls::percent_decode;
 use std::io::Write as _;
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -301,27 +302,6 @@ fn content_type(path: &str) -> &'static str {
         "woff" => "font/woff",
         _ => "application/octet-stream",
     }
-}
-
-/// `%C3%A9` → `é`; invalid sequences are kept as they are.
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
