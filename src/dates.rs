@@ -42,13 +42,10 @@ pub fn month_heading(d: NaiveDate) -> String {
     capitalize(&format!("{} {}", month_name(d), d.year()))
 }
 
-/// The short month label the letter prints over its agenda: "SEPT", "OCT",
-/// "NOV", "MARS" (chrono's abbreviation, upper case, without its dot).
-pub fn month_short_label(d: NaiveDate) -> String {
-    d.format_localized("%b", Locale::fr_FR)
-        .to_string()
-        .trim_end_matches('.')
-        .to_uppercase()
+/// The month heading the letter prints over its agenda: "Septembre",
+/// "Octobre" (full names: "SEPT" reads as a number).
+pub fn month_label(d: NaiveDate) -> String {
+    capitalize(&month_name(d))
 }
 
 /// What the reader already knows when a date is printed, so it is not repeated.
@@ -292,12 +289,22 @@ mod tests {
     fn month_labels() {
         assert_eq!(month_heading(d(2025, 10, 14)), "Octobre 2025");
         assert_eq!(month_heading(d(2025, 8, 14)), "Août 2025");
-        let labels: Vec<String> = (1..=12).map(|m| month_short_label(d(2025, m, 1))).collect();
+        let labels: Vec<String> = (1..=12).map(|m| month_label(d(2025, m, 1))).collect();
         assert_eq!(
             labels,
             [
-                "JANV", "FÉVR", "MARS", "AVRIL", "MAI", "JUIN", "JUIL", "AOÛT", "SEPT", "OCT",
-                "NOV", "DÉC"
+                "Janvier",
+                "Février",
+                "Mars",
+                "Avril",
+                "Mai",
+                "Juin",
+                "Juillet",
+                "Août",
+                "Septembre",
+                "Octobre",
+                "Novembre",
+                "Décembre"
             ]
         );
     }

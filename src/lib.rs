@@ -13,11 +13,14 @@
 
 pub mod dates;
 pub mod diagnostics;
+pub mod html;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod postprocess;
+pub mod progress;
 pub mod publish;
 pub mod render;
 pub mod resolve;

@@ -202,6 +202,16 @@ pub struct SiteConfig {
     /// (« Dispositif soutenu par : »).
     #[serde(default)]
     pub supporters: Vec<Supporter>,
+    /// Line of each top-level key in `site.yaml`, for diagnostics.
+    #[serde(skip)]
+    pub key_lines: BTreeMap<String, u32>,
+}
+
+impl SiteConfig {
+    /// Line of `key` in `site.yaml` (1 when it is not written there).
+    pub fn line_of(&self, key: &str) -> u32 {
+        self.key_lines.get(key).copied().unwrap_or(1)
+    }
 }
 
 /// An image of `content/` and its alternative text.

@@ -1,13 +1,23 @@
-//! Stage timings for profiling a build: `CUFPRESS_TIMINGS=1 cufpress build`
-//! prints how long each stage and renderer took, on stderr.
+//! Stage timings for profiling a build: `cufpress build --verbose` (or
+//! `CUFPRESS_TIMINGS=1`, for scripts) prints how long each stage and
+//! renderer took, on stderr.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
-/// Whether `CUFPRESS_TIMINGS` is set.
+static FORCED: AtomicBool = AtomicBool::new(false);
+
+/// Turns timings on for this process (`--verbose`).
+pub fn enable() {
+    FORCED.store(true, Ordering::Relaxed);
+}
+
+/// Whether timings are on: `--verbose`, or `CUFPRESS_TIMINGS` set.
 pub fn enabled() -> bool {
-    static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("CUFPRESS_TIMINGS").is_some_and(|v| v != "0"))
+    static ENV: OnceLock<bool> = OnceLock::new();
+    FORCED.load(Ordering::Relaxed)
+        || *ENV.get_or_init(|| std::env::var_os("CUFPRESS_TIMINGS").is_some_and(|v| v != "0"))
 }
 
 /// Runs `f`, printing `name` and its duration when timings are enabled.

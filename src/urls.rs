@@ -49,6 +49,58 @@ pub fn base_path(base_url: &str) -> String {
     path.trim_end_matches('/').to_string()
 }
 
+/// The origin of a URL: `https://x.org/cuf/a` → `https://x.org`.
+pub fn origin(url: &str) -> &str {
+    let after = url.find("://").map_or(0, |i| i + 3);
+    match url[after..].find(['/', '?', '#']) {
+        Some(i) => &url[..after + i],
+        None => url,
+    }
+}
+
+/// The host of a URL, without port: `https://www.x.org:8443/cuf` →
+/// `www.x.org` (empty when there is none).
+pub fn host(url: &str) -> &str {
+    let after = url.split_once("://").map_or(url, |(_, r)| r);
+    after.split(['/', ':', '?', '#']).next().unwrap_or("")
+}
+
+/// The authority of a URL, host and port: `http://127.0.0.1:8080/` →
+/// `127.0.0.1:8080`.
+pub fn authority(url: &str) -> &str {
+    let after = url.split_once("://").map_or(url, |(_, r)| r);
+    after.split(['/', '?', '#']).next().unwrap_or(after)
+}
+
+/// True when `url` starts with a scheme (`https:`, `mailto:`, `tel:` …).
+pub fn has_scheme(url: &str) -> bool {
+    match url.find(':') {
+        Some(i) if i > 0 => {
+            let scheme = &url[..i];
+            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        }
+        _ => false,
+    }
+}
+
+/// `reference` resolved against the absolute URL `base` as a browser does
+/// (RFC 3986, by the `url` crate: dot segments removed, non-ASCII
+/// percent-encoded). A reference with a scheme is kept as written; one the
+/// `url` crate cannot resolve too.
+pub fn join(base: &str, reference: &str) -> String {
+    let r = reference.trim();
+    if has_scheme(r) {
+        return r.to_string();
+    }
+    match url::Url::parse(base).and_then(|b| b.join(r)) {
+        Ok(u) => u.into(),
+        Err(_) => r.to_string(),
+    }
+}
+
 /// Percent-encodes what must not appear raw in a URL query value.
 pub fn encode_query(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -92,6 +144,44 @@ mod tests {
         );
         assert_eq!(page_url("content/site.yaml"), None);
         assert_eq!(page_url("content/autre/x.md"), None);
+    }
+
+    #[test]
+    fn urls_join_like_a_browser() {
+        let page = "https://x.org/cuf/lettres/2025-09/";
+        assert_eq!(
+            join(page, "assises/"),
+            "https://x.org/cuf/lettres/2025-09/assises/"
+        );
+        assert_eq!(
+            join(page, "../2025-07/"),
+            "https://x.org/cuf/lettres/2025-07/"
+        );
+        assert_eq!(join(page, "/agenda/"), "https://x.org/agenda/");
+        assert_eq!(join(page, "//autre.org/a"), "https://autre.org/a");
+        assert_eq!(
+            join(page, "#agenda"),
+            "https://x.org/cuf/lettres/2025-09/#agenda"
+        );
+        assert_eq!(join(page, "?a=1"), "https://x.org/cuf/lettres/2025-09/?a=1");
+        assert_eq!(join(page, ""), page);
+        assert_eq!(
+            join(page, "images/été.jpg"),
+            "https://x.org/cuf/lettres/2025-09/images/%C3%A9t%C3%A9.jpg"
+        );
+        assert_eq!(join(page, "mailto:a@b.fr"), "mailto:a@b.fr");
+        assert_eq!(join(page, " HTTPS://Autre.ORG/X "), "HTTPS://Autre.ORG/X");
+        assert!(
+            has_scheme("tel:+33")
+                && !has_scheme("1:2")
+                && !has_scheme("a/b:c")
+                && !has_scheme(":x")
+        );
+        assert_eq!(origin("https://x.org/cuf/a"), "https://x.org");
+        assert_eq!(origin("https://x.org"), "https://x.org");
+        assert_eq!(host("https://www.x.org:8443/cuf"), "www.x.org");
+        assert_eq!(host("https://x.org?q"), "x.org");
+        assert_eq!(authority("http://127.0.0.1:8080/cuf"), "127.0.0.1:8080");
     }
 
     #[test]

@@ -209,7 +209,7 @@ fn the_letter_prints_its_agenda_section() {
     assert_eq!(texts(&doc, "#rubrique-agenda h2"), ["Agenda"]);
     assert_eq!(
         texts(&doc, "#rubrique-agenda h3"),
-        ["SEPT", "OCT", "NOV", "Autres dates à retenir"]
+        ["Septembre", "Octobre", "Novembre", "Autres dates à retenir"]
     );
     assert_eq!(
         texts(&doc, ".agenda-day"),
@@ -483,7 +483,7 @@ fn the_sample_letter_shows_its_agenda() {
     let doc = site.html("lettres/2025-09/index.html");
     assert_eq!(
         texts(&doc, "#rubrique-agenda h3"),
-        ["SEPT", "OCT", "NOV", "Autres dates à retenir"]
+        ["Septembre", "Octobre", "Novembre", "Autres dates à retenir"]
     );
     let events = select(&doc, ".agenda-days li li").len();
     assert!(events >= 30, "only {events} events in the sample letter");

@@ -116,7 +116,7 @@ fn usage_errors_exit_2_in_french() {
             vec!["build", "--frobnicate"],
             "option inconnue : --frobnicate",
         ),
-        (vec!["construire"], "commande inconnue : construire"),
+        (vec!["fabriquer"], "commande inconnue : fabriquer"),
         (vec!["buidl"], "vouliez-vous dire « build » ?"),
         (vec!["build", "--today", "hier"], "valeur invalide"),
         (vec!["new", "article"], "argument obligatoire manquant"),
@@ -502,4 +502,145 @@ fn an_article_without_summary_is_a_warning_that_strict_makes_an_error() {
     );
     let strict = run_in(site.path(), &["check", "--today", SAMPLE_TODAY, "--strict"]);
     assert_eq!(strict.code, 1, "{}", strict.stderr);
+}
+
+#[test]
+fn french_names_are_aliases_of_the_commands() {
+    let site = TempSite::fixture("core-minimal");
+    for (english, french) in [("check", "verifier"), ("build", "construire")] {
+        let a = run_in(site.path(), &[english, "--today", SAMPLE_TODAY]);
+        let b = run_in(site.path(), &[french, "--today", SAMPLE_TODAY]);
+        assert_eq!((a.code, b.code), (0, 0), "{}\n{}", a.stderr, b.stderr);
+    }
+    let help: common::Run = cufpress().arg("--help").output().unwrap().into();
+    for want in [
+        "(aussi : construire)",
+        "send-test",
+        "(aussi : envoyer-test)",
+        "import",
+    ] {
+        assert!(help.stdout.contains(want), "« {want} »:\n{}", help.stdout);
+    }
+    assert!(!help.stdout.contains("aliases"), "{}", help.stdout);
+    for cmd in [
+        "envoyer-test",
+        "send-test",
+        "importer-repertoire",
+        "import",
+        "nouveau",
+    ] {
+        let r: common::Run = cufpress().args([cmd, "--help"]).output().unwrap().into();
+        assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
+        assert!(
+            r.stdout.contains("--root"),
+            "{cmd} shares --root:\n{}",
+            r.stdout
+        );
+    }
+}
+
+#[test]
+fn quiet_prints_errors_only_and_verbose_the_stage_timings() {
+    let site = TempSite::fixture("core-minimal");
+    let normal = site.check();
+    assert!(normal.stderr.contains("avertissement"), "{}", normal.stderr);
+    let quiet = run_in(site.path(), &["check", "--quiet", "--today", SAMPLE_TODAY]);
+    assert_eq!(quiet.code, 0);
+    assert_eq!(quiet.stderr, "", "--quiet: nothing but errors");
+    let verbose = run_in(site.path(), &["build", "-v", "--today", SAMPLE_TODAY]);
+    assert_eq!(verbose.code, 0, "{}", verbose.stderr);
+    assert!(verbose.stderr.contains("[temps]"), "{}", verbose.stderr);
+    assert!(verbose.stderr.contains("images : "), "{}", verbose.stderr);
+    assert!(!normal.stderr.contains("[temps]"));
+    let both = run_in(site.path(), &["check", "-q", "-v"]);
+    assert_eq!(both.code, 2, "{}", both.stderr);
+    // Errors still show under --quiet.
+    site.write("lettres/2025-09/edito.md", "---\ntittle: x\n---\n");
+    let failed = run_in(site.path(), &["check", "-q", "--today", SAMPLE_TODAY]);
+    assert_eq!(failed.code, 1);
+    assert!(
+        failed
+            .stderr
+            .contains("erreur : content/lettres/2025-09/edito.md"),
+        "{}",
+        failed.stderr
+    );
+}
+
+#[test]
+fn colours_only_when_asked_and_never_with_no_color() {
+    let site = TempSite::fixture("core-minimal");
+    let run = |env: &[(&str, &str)]| -> String {
+        let mut c = cufpress();
+        c.current_dir(site.path())
+            .args(["check", "--today", SAMPLE_TODAY])
+            .env_remove("NO_COLOR")
+            .env_remove("CLICOLOR_FORCE");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let r: common::Run = c.output().unwrap().into();
+        r.stderr
+    };
+    // Piped (as here): plain text.
+    assert!(!run(&[]).contains('\u{1b}'));
+    // Forced, as a terminal would get it: the labels in colour.
+    let forced = run(&[("CLICOLOR_FORCE", "1")]);
+    assert!(
+        forced.contains("\u{1b}[") && forced.contains("avertissement"),
+        "{forced:?}"
+    );
+    // NO_COLOR wins over everything.
+    let none = run(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]);
+    assert!(!none.contains('\u{1b}'), "{none:?}");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_command_line() {
+    let bash: common::Run = cufpress()
+        .args(["completions", "bash"])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(bash.code, 0, "{}", bash.stderr);
+    for want in ["_cufpress()", "send-test", "--drafts", "--sans-recherche"] {
+        assert!(
+            bash.stdout.contains(want),
+            "« {want} » missing from the bash script"
+        );
+    }
+    for shell in ["zsh", "fish"] {
+        let r: common::Run = cufpress()
+            .args(["completions", shell])
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(r.code, 0, "{shell}");
+        assert!(r.stdout.contains("cufpress"), "{shell}");
+    }
+    let bad: common::Run = cufpress()
+        .args(["completions", "cmd"])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("valeur invalide"), "{}", bad.stderr);
+    let man: common::Run = cufpress().arg("man").output().unwrap().into();
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(
+        man.stdout.starts_with(".ie") || man.stdout.contains(".TH cufpress"),
+        "{}",
+        &man.stdout[..200.min(man.stdout.len())]
+    );
+    assert!(man.stdout.contains("Construire le site"));
+    let dir = tempfile::tempdir().unwrap();
+    let pages = dir.path().join("man");
+    let r: common::Run = cufpress()
+        .args(["man", "--dossier", pages.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .into();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(pages.join("cufpress.1").is_file());
+    assert!(pages.join("cufpress-build.1").is_file());
 }

@@ -341,3 +341,78 @@ fn bad_images_are_reported_with_file_and_line() {
             .contains("1200 px")
     );
 }
+
+/// The sender's identity (#16, point 8): the logo of `site.yaml` in the
+/// site's header and the e-mail's, with its size set and a light file; the
+/// supporters in the e-mail's footer.
+#[test]
+fn the_logo_heads_the_site_and_the_email_light_and_sized() {
+    let site = &*SAMPLE;
+    let home = site.html("index.html");
+    let brand = select(&home, "header .brand img.brand-logo");
+    assert_eq!(brand.len(), 1, "logo in the site header");
+    assert_eq!(attr(&brand[0], "alt"), "Cités Unies France");
+    for a in ["width", "height"] {
+        assert!(attr(&brand[0], a).parse::<u32>().unwrap() > 0, "{a}");
+    }
+    let header_logo = public_file(site, &attr(&brand[0], "src"));
+    assert!(image::load_from_memory(&header_logo).is_ok());
+
+    let mail = site.html("lettres/2025-09/email.html");
+    // Classes are gone once the CSS is inlined: images are told by their files.
+    let imgs = select(&mail, "img");
+    let logo: Vec<_> = imgs
+        .iter()
+        .filter(|i| attr(i, "src").contains("/images/logo-cuf-email."))
+        .collect();
+    assert_eq!(logo.len(), 1, "logo in the e-mail header");
+    let width: u32 = attr(logo[0], "width").parse().unwrap();
+    assert!(
+        (1..=200).contains(&width),
+        "shown at most 200 px wide: {width}"
+    );
+    assert!(attr(logo[0], "height").parse::<u32>().unwrap() > 0);
+    let bytes = public_file(site, &attr(logo[0], "src"));
+    assert!(bytes.len() <= 30 * 1024, "logo of {} bytes", bytes.len());
+    // The masthead keeps its blue in dark mode, so the logo designed for it stays readable.
+    let raw = site.read("lettres/2025-09/email.html");
+    assert!(raw.contains(".m-mast { background-color: #0b4f8a !important; }"));
+    let supporters: Vec<_> = imgs
+        .iter()
+        .filter(|i| attr(i, "src").contains("/images/soutien-exemple-email."))
+        .collect();
+    assert_eq!(supporters.len(), 1);
+    assert_eq!(attr(supporters[0], "height"), "48");
+    assert!(raw.contains("Dispositif soutenu par"));
+    assert!(public_file(site, &attr(supporters[0], "src")).len() <= 30 * 1024);
+}
+
+#[test]
+fn a_heavy_logo_is_reported_on_its_line_of_site_yaml() {
+    let site = TempSite::fixture("core-minimal");
+    // A noisy 1,600 × 800 picture stays far above 30 KB even at 400 px.
+    let mut png = Vec::new();
+    photo(1600, 800, 9)
+        .write_to(&mut Cursor::new(&mut png), ImageFormat::Png)
+        .unwrap();
+    std::fs::create_dir_all(site.path().join("content/images")).unwrap();
+    std::fs::write(site.path().join("content/images/logo.png"), png).unwrap();
+    let yaml = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
+    let line = yaml.lines().count() + 1;
+    site.write(
+        "site.yaml",
+        &format!("{yaml}logo:\n  src: images/logo.png\n  alt: Cités Unies France\n"),
+    );
+    let report = build(site.path());
+    assert!(report.ok, "{:?}", report.diagnostics);
+    let d = report
+        .diagnostics
+        .iter()
+        .find(|d| d.message.contains("logo.src"))
+        .unwrap_or_else(|| panic!("no logo warning: {:?}", report.diagnostics));
+    assert_eq!(
+        (d.file.as_str(), d.line),
+        ("content/site.yaml", line as u32)
+    );
+    assert!(d.message.contains("au-delà de 30 Ko"), "{}", d.message);
+}

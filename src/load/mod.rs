@@ -234,6 +234,7 @@ fn load_site_with(
             mailing: None,
             logo: None,
             supporters: vec![],
+            key_lines: BTreeMap::new(),
         },
         groups: vec![],
         letters: vec![],
@@ -746,7 +747,7 @@ fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
     if let Some(d) = values::forbidden_in(path, &text, &text, 0) {
         return Err(vec![d]);
     }
-    let (config, lines): (SiteConfig, _) =
+    let (mut config, lines): (SiteConfig, _) =
         frontmatter::parse(path, &text, &text, 0, SITE_KEYS).into_result()?;
     let mut errors = Vec::new();
     if let Some(p) = values::base_url_problem(&config.base_url) {
@@ -770,6 +771,7 @@ fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         );
     }
     if errors.is_empty() {
+        config.key_lines = lines;
         Ok(config)
     } else {
         Err(errors)

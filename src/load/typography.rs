@@ -76,7 +76,7 @@ pub fn title_html(text: &str) -> String {
         Typeset::Html(h) => h,
         Typeset::Text(t) => {
             let mut out = String::with_capacity(t.len());
-            escape_into(&mut out, &t);
+            crate::html::escape_into(&mut out, &t);
             out
         }
     }
@@ -239,7 +239,7 @@ fn ordinals(text: &str) -> Option<String> {
             continue;
         }
         found = true;
-        escape_into(&mut out, &text[last..start]);
+        crate::html::escape_into(&mut out, &text[last..start]);
         out.push_str(number);
         out.push_str("<sup>");
         out.push_str(printed);
@@ -250,25 +250,12 @@ fn ordinals(text: &str) -> Option<String> {
     if !found {
         return None;
     }
-    escape_into(&mut out, &text[last..]);
+    crate::html::escape_into(&mut out, &text[last..]);
     Some(out)
 }
 
 fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_' || b == b'.' || b == b',' || b >= 0x80
-}
-
-/// Escapes text for an HTML body.
-pub fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

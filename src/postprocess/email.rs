@@ -184,54 +184,9 @@ pub fn rewrite_href(href: &str, o: &EmailLinks<'_>) -> String {
     }
 }
 
-/// `url` made absolute against the page (or the site's origin for `/…`).
+/// `url` made absolute against the page, as a browser resolves it.
 pub fn absolute(url: &str, o: &EmailLinks<'_>) -> String {
-    let u = url.trim();
-    if has_scheme(u) {
-        return u.to_string();
-    }
-    if let Some(rest) = u.strip_prefix("//") {
-        return format!("https://{rest}");
-    }
-    if u.starts_with('/') {
-        return format!("{}{u}", origin(o.base_url));
-    }
-    if u.is_empty() {
-        return o.page_url.to_string();
-    }
-    if u.starts_with('#') || u.starts_with('?') {
-        let page = o.page_url.split('#').next().unwrap_or(o.page_url);
-        let page = if u.starts_with('?') {
-            page.split('?').next().unwrap_or(page)
-        } else {
-            page
-        };
-        return format!("{page}{u}");
-    }
-    let dir = o.page_url.rsplit_once('/').map_or(o.page_url, |(d, _)| d);
-    format!("{dir}/{u}")
-}
-
-fn has_scheme(u: &str) -> bool {
-    match u.find(':') {
-        Some(i) => {
-            i > 0
-                && u[..i]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-                && u[..i].starts_with(|c: char| c.is_ascii_alphabetic())
-        }
-        None => false,
-    }
-}
-
-/// `https://x.org/cuf` → `https://x.org`.
-fn origin(base_url: &str) -> &str {
-    let after = base_url.find("://").map_or(0, |i| i + 3);
-    match base_url[after..].find('/') {
-        Some(i) => &base_url[..after + i],
-        None => base_url,
-    }
+    crate::urls::join(o.page_url, url)
 }
 
 /// True when `url` is a page or file of the site at `base_url`.
@@ -286,48 +241,13 @@ pub fn add_query(url: &str, params: &[(String, String)]) -> String {
     out
 }
 
-/// Tera's HTML escaping (`&`, `<`, `>`, `"`, `'` → `&amp;`, `&lt;`, `&gt;`,
-/// `&quot;`, `&#39;`), byte for byte the same output as Tera's own, but
-/// writing unescaped runs in one call instead of one call per byte (Tera's
-/// default was about a tenth of the build's instructions).
-pub fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let bytes = input.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let entity: &[u8] = match b {
-            b'&' => b"&amp;",
-            b'<' => b"&lt;",
-            b'>' => b"&gt;",
-            b'"' => b"&quot;",
-            b'\'' => b"&#39;",
-            _ => continue,
-        };
-        if start < i {
-            out.write_all(&bytes[start..i])?;
-        }
-        out.write_all(entity)?;
-        start = i + 1;
-    }
-    if start < bytes.len() {
-        out.write_all(&bytes[start..])?;
-    }
-    Ok(())
-}
+/// Tera's HTML escaping, byte for byte, writing unescaped runs in one call
+/// instead of one per byte (Tera's default was about a tenth of the build's
+/// instructions).
+pub use crate::html::write_escaped as escape_html;
 
-/// Decodes the few entities an attribute value may hold.
-pub fn decode_entities(s: &str) -> Cow<'_, str> {
-    if !s.contains('&') {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&#x27;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&"),
-    )
-}
+/// Decodes the character references an attribute value may hold.
+pub use crate::html::decode_entities;
 
 /// Gives the headings of a body fragment levels from `top` down, keeping
 /// their relative order, so an article body never skips a level.

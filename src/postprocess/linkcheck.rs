@@ -166,7 +166,7 @@ fn depends_on_page(raw: &str) -> bool {
     let raw = raw.trim();
     let before_frag = raw.split('#').next().unwrap_or("");
     let before_query = before_frag.split('?').next().unwrap_or("");
-    !(is_merge_tag(raw) || before_query.starts_with('/') || has_scheme(before_query))
+    !(is_merge_tag(raw) || before_query.starts_with('/') || crate::urls::has_scheme(before_query))
 }
 
 /// What is wrong with one link.
@@ -302,7 +302,7 @@ fn attributes(tag: &[u8], is_a: bool, s: &mut Scan) -> usize {
         let Some(kind) = wanted(attr, is_a) else {
             continue;
         };
-        let value = decode_entities(&String::from_utf8_lossy(value));
+        let value = crate::html::decode_entities(&String::from_utf8_lossy(value)).into_owned();
         match kind {
             Wanted::Id | Wanted::Name => {
                 s.ids.insert(value);
@@ -357,7 +357,7 @@ fn resolve_link(raw: &str, page: &str, site: &SiteFiles<'_>) -> Option<Problem> 
             return None;
         }
         rest
-    } else if has_scheme(before_query) || before_query.starts_with("//") {
+    } else if crate::urls::has_scheme(before_query) || before_query.starts_with("//") {
         return None;
     } else if before_query.starts_with('/') {
         match strip_base_path(before_query, &site.base_path) {
@@ -419,19 +419,6 @@ fn strip_base_path(path: &str, base_path: &str) -> Option<String> {
     }
 }
 
-fn has_scheme(url: &str) -> bool {
-    match url.find(':') {
-        Some(i) if i > 0 => {
-            let scheme = &url[..i];
-            scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        }
-        _ => false,
-    }
-}
-
 /// Resolves `.` and `..`; None when the path climbs above the site root.
 fn normalise(path: &str) -> Option<String> {
     let mut parts: Vec<&str> = Vec::new();
@@ -462,44 +449,6 @@ fn existing_file(site_path: &str, files: &HashSet<String>) -> Option<String> {
         vec![rel.to_string(), format!("{rel}/index.html")]
     };
     candidates.into_iter().find(|c| files.contains(c))
-}
-
-/// Decodes the character references an attribute value may hold.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| match &rest[1..e] {
-            "amp" => Some('&'),
-            "lt" => Some('<'),
-            "gt" => Some('>'),
-            "quot" => Some('"'),
-            "apos" => Some('\''),
-            n if n.starts_with("#x") || n.starts_with("#X") => u32::from_str_radix(&n[2..], 16)
-                .ok()
-                .and_then(char::from_u32),
-            n if n.starts_with('#') => n[1..].parse().ok().and_then(char::from_u32),
-            _ => None,
-        });
-        match (decoded, end) {
-            (Some(c), Some(e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Where a broken link was written.
@@ -976,7 +925,10 @@ mod tests {
 
     #[test]
     fn entities_and_percent_escapes_are_decoded() {
-        assert_eq!(decode_entities("a&amp;b&#x2F;c&#47;&zz"), "a&b/c/&zz");
+        assert_eq!(
+            crate::html::decode_entities("a&amp;b&#x2F;c&#47;&zz"),
+            "a&b/c/&zz"
+        );
         assert_eq!(percent_decode("/caf%C3%A9/%zz"), "/café/%zz");
         assert_eq!(normalise("/a/b/../c/./").as_deref(), Some("/a/c/"));
         assert_eq!(normalise("/../x"), None);

@@ -498,8 +498,7 @@ fn script_safe(json: &str) -> String {
 
 /// The host of the base URL, for UIDs: `https://www.x.org/cuf` → `www.x.org`.
 fn host(base_url: &str) -> &str {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    rest.split(['/', '?', '#']).next().unwrap_or(rest)
+    crate::urls::authority(base_url)
 }
 
 /// `agenda.ics` (every upcoming event) or a group's feed.
@@ -583,7 +582,8 @@ impl LetterAgenda {
 /// One month of the letter's agenda.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct LetterMonth {
-    /// "SEPT", "OCT", "JANV 2026" (the year only when it is not the period's).
+    /// "Septembre", "Octobre", "Janvier 2026" (the year only when it is not
+    /// the period's).
     pub label: String,
     /// "Septembre 2025", for `<abbr title>` and screen readers (the
     /// printed heading is `label`).
@@ -654,7 +654,7 @@ pub fn letter_agenda(ctx: &RenderContext<'_>, letter: &Letter) -> LetterAgenda {
     let mut months: Vec<LetterMonth> = Vec::new();
     for d in all.iter().filter(|d| (from..=to).contains(&d.first_day())) {
         let first = d.first_day();
-        let mut label = dates::month_short_label(first);
+        let mut label = dates::month_label(first);
         if first.year() != from.year() {
             label = format!("{label} {}", first.year());
         }

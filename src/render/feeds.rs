@@ -26,21 +26,17 @@ impl Renderer for FeedsRenderer {
     }
 }
 
-/// Escapes text for XML content and attributes.
+/// Escapes text for XML content and attributes, leaving out the
+/// characters XML forbids.
 pub fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if crate::load::values::is_forbidden_char(c) => {}
-            c => out.push(c),
-        }
+    if s.chars().any(crate::load::values::is_forbidden_char) {
+        let kept: String = s
+            .chars()
+            .filter(|&c| !crate::load::values::is_forbidden_char(c))
+            .collect();
+        return crate::html::escape(&kept).into_owned();
     }
-    out
+    crate::html::escape(s).into_owned()
 }
 
 /// The 50 latest articles, newest issue first. Dates come from the content,
@@ -93,7 +89,7 @@ fn atom(ctx: &RenderContext<'_>) -> String {
 
 /// Root-relative `href`/`src` made absolute, for feed readers.
 fn absolutize(html: &str, ctx: &RenderContext<'_>) -> String {
-    let origin = ctx.base_url.trim_end_matches(&ctx.base_path);
+    let origin = crate::urls::origin(&ctx.base_url);
     html.replace("href=\"/", &format!("href=\"{origin}/"))
         .replace("src=\"/", &format!("src=\"{origin}/"))
 }

@@ -77,7 +77,7 @@ le fichier lettres/{id}/email.html n'existe pas. L'aperçu s'affichera dès qu'i
         )
     };
     let text = match txt {
-        Some(t) => format!("<pre id=\"texte\">{}</pre>", escape(&t)),
+        Some(t) => format!("<pre id=\"texte\">{}</pre>", crate::html::escape(&t)),
         None => {
             "<p class=\"note\" id=\"texte-absent\">Pas encore de version texte (email.txt).</p>"
                 .to_string()
@@ -130,28 +130,18 @@ pub(super) fn error_page(diags: &[Diagnostic]) -> String {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let items: String = diags
         .iter()
-        .map(|d| format!("<pre class=\"diagnostic\">{}</pre>", escape(&d.to_human())))
+        .map(|d| {
+            format!(
+                "<pre class=\"diagnostic\">{}</pre>",
+                crate::html::escape(&d.to_human())
+            )
+        })
         .collect();
     format!(
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Erreur de construction</title><style>{STYLE}\
 pre.diagnostic{{background:#fdecea;border-color:#c33}}</style></head><body><h1>Le site ne se construit pas</h1>\
 <p id=\"resume\">{errors} erreur(s). Corrigez le contenu et enregistrez : la page se rechargera d'elle-même.</p>{items}</body></html>"
     )
-}
-
-/// Escapes text for HTML.
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

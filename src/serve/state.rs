@@ -297,7 +297,7 @@ impl Builder {
 
 /// Prints how long a stage took when `CUFPRESS_SERVE_TIMINGS` is set.
 fn timing(stage: &str, since: std::time::Instant) {
-    if std::env::var_os("CUFPRESS_SERVE_TIMINGS").is_some() {
+    if crate::timings::enabled() || std::env::var_os("CUFPRESS_SERVE_TIMINGS").is_some() {
         eprintln!(
             "  {stage} : {:.1} ms",
             since.elapsed().as_secs_f64() * 1000.0

@@ -59,15 +59,74 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The image cache of the sample site, made once per `target/` by a real
+/// build and shared by every test that copies the sample site, so its
+/// multi-megabyte photos are encoded once for the whole suite rather than
+/// once per test. Entries are keyed by a hash of the image and never
+/// changed once written, so a stale entry is only never read.
+pub fn sample_image_cache() -> &'static Path {
+    static SEED: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    SEED.get_or_init(|| {
+        let base = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let seed = base.join("sample-image-cache");
+        if seed.join("complete").is_file() {
+            return seed;
+        }
+        // Built beside the seed (same file system), then renamed into
+        // place: a concurrent test binary either sees it whole or not.
+        let work = tempfile::tempdir_in(base).unwrap();
+        copy_dir(
+            &project_root().join("content"),
+            &work.path().join("content"),
+        );
+        copy_dir(&project_root().join("themes"), &work.path().join("themes"));
+        let run = run_in(work.path(), &["build", "--today", SAMPLE_TODAY]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let built = work.path().join(".cufpress-cache/images");
+        let _ = std::fs::remove_file(built.join("sources.tsv"));
+        std::fs::write(built.join("complete"), "").unwrap();
+        if std::fs::rename(&built, &seed).is_err() && !seed.join("complete").is_file() {
+            panic!(
+                "cache d'images partagé : impossible de créer {}",
+                seed.display()
+            );
+        }
+        seed
+    })
+}
+
+/// Mirrors the files of `from` into `to` as hard links (copies where links
+/// are refused), leaving out the seed's `complete` marker.
+pub fn link_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            link_tree(&entry.path(), &dest);
+        } else if entry.file_name() != "complete"
+            && std::fs::hard_link(entry.path(), &dest).is_err()
+        {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
+
 /// A temporary site: the project's `themes/` plus the given `content/`.
 pub struct TempSite {
     pub dir: tempfile::TempDir,
 }
 
 impl TempSite {
-    /// A copy of the sample site (content and theme).
+    /// A copy of the sample site (content and theme), with the image cache
+    /// of the sample's photos already filled (see [`sample_image_cache`]).
     pub fn sample() -> Self {
-        Self::with_content(&project_root().join("content"))
+        let site = Self::with_content(&project_root().join("content"));
+        link_tree(
+            sample_image_cache(),
+            &site.path().join(".cufpress-cache/images"),
+        );
+        site
     }
 
     /// A site made of the fixture `tests/fixtures/NAME/content` and the project theme.

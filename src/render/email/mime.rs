@@ -208,8 +208,7 @@ fn date(letter: &Letter) -> SystemTime {
 
 /// `https://www.x.org/cuf` → `www.x.org`.
 pub fn host(base_url: &str) -> String {
-    let after = base_url.split_once("://").map_or(base_url, |(_, r)| r);
-    let h = after.split(['/', ':', '?', '#']).next().unwrap_or("");
+    let h = crate::urls::host(base_url);
     if h.is_empty() {
         "localhost".into()
     } else {

@@ -136,26 +136,28 @@ pub fn render_letter(
 /// The logos of `site.yaml` that the e-mail cannot show, or shows too heavy.
 fn logo_warnings(ctx: &RenderContext<'_>) -> Vec<Diagnostic> {
     let c = &ctx.site.config;
-    let logos = c.logo.iter().map(|l| ("logo.src", l.src.as_str()));
-    let supporters = c
-        .supporters
-        .iter()
-        .filter_map(|s| s.logo.as_deref().map(|l| ("supporters.logo", l)));
+    let logos = c.logo.iter().map(|l| ("logo.src", "logo", l.src.as_str()));
+    let supporters = c.supporters.iter().filter_map(|s| {
+        s.logo
+            .as_deref()
+            .map(|l| ("supporters.logo", "supporters", l))
+    });
     let mut out = Vec::new();
-    for (key, src) in logos.chain(supporters) {
+    for (key, top, src) in logos.chain(supporters) {
+        let line = c.line_of(top);
         let set = urls::join_in_content("content", src).and_then(|p| ctx.images.get(&p));
         let d = match set {
             None => Diagnostic::warning(
                 "content/site.yaml",
-                0,
-                0,
+                line,
+                1,
                 format!("{key} : l'image « {src} » est introuvable ou illisible : l'e-mail et le site s'en passent"),
             )
             .with_suggestion("indiquez le chemin d'une image .png ou .jpg depuis le dossier content/, par exemple images/logo.png"),
             Some(set) if set.email.bytes > LOGO_MAX_BYTES => Diagnostic::warning(
                 "content/site.yaml",
-                0,
-                0,
+                line,
+                1,
                 format!(
                     "{key} : l'image « {src} » pèse {} Ko dans l'e-mail, au-delà de {} Ko (elle est chargée à chaque ouverture)",
                     set.email.bytes.div_ceil(1024),

@@ -172,21 +172,25 @@ pub fn process(plan: &Plan, files: &[SourceFile], cache_dir: Option<&Cache>) -> 
         .collect();
     let on_disk = cache_dir.and_then(|c| Some((c, c.sources.as_ref()?)));
     let memo = on_disk.map(|(c, _)| cache::KeyMemo::open(&c.dir));
+    let task = crate::progress::task("Images", plan.needs.len() as u64);
     let results: Vec<(&Need, usize, Made)> = plan
         .needs
         .par_iter()
         .filter_map(|n| {
             let bytes = by_path.get(n.source.as_str())?;
-            Some(match (on_disk, &memo) {
+            let made = match (on_disk, &memo) {
                 (Some((c, root)), Some(memo)) if bytes.is_empty() => {
                     let source = root.join(&n.source);
                     let (size, made) = make_from_disk(&n.source, &source, memo, c);
                     (n, size, made)
                 }
                 _ => (n, bytes.len(), make(bytes, cache_dir)),
-            })
+            };
+            task.step();
+            Some(made)
         })
         .collect();
+    drop(task);
     if let (Some((c, _)), Some(memo)) = (on_disk.filter(|(c, _)| c.writable), memo) {
         // Without it, the next build only hashes every source again.
         let _ = memo.save(&c.dir);

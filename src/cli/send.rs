@@ -55,12 +55,8 @@ pub struct SendArgs {
     /// Délai d'attente des réponses du serveur, en secondes
     #[arg(long, value_name = "SECONDES", default_value_t = 20)]
     delai: u64,
-    /// Dossier du site (qui contient content/ et themes/)
-    #[arg(long, value_name = "DOSSIER", default_value = ".")]
-    root: PathBuf,
-    /// Inclure les brouillons (draft: true)
-    #[arg(long)]
-    drafts: bool,
+    #[command(flatten)]
+    site: super::SiteArgs,
 }
 
 fn cli(m: String, hint: &str) -> Vec<Diagnostic> {
@@ -307,15 +303,12 @@ fn server_reply(e: &lettre::transport::smtp::Error) -> String {
 /// The issue's `.eml`, from a build done in memory.
 fn message_bytes(a: &SendArgs) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let opts = cufpress::Options {
-        root: a.root.clone(),
-        drafts: a.drafts,
-        today: chrono::Local::now().date_naive(),
         search_index: false,
-        ..cufpress::Options::default()
+        ..a.site.options()
     };
     // Photos come from the image cache a build filled: a test send does
     // not encode them again.
-    let inputs = cufpress::pipeline::Inputs::read(&a.root, true).map_err(|d| vec![d])?;
+    let inputs = cufpress::pipeline::Inputs::read(a.site.root(), true).map_err(|d| vec![d])?;
     let cache = opts.image_cache(true);
     let (generated, diags) = cufpress::pipeline::generate(&inputs, &opts, Some(&cache));
     let path = format!("lettres/{0}/lettre-{0}.eml", a.issue);

@@ -1,4 +1,5 @@
-//! `cufpress importer-repertoire FICHIER.csv --pays SLUG`: turns a
+//! The import of a répertoire from a spreadsheet (`cufpress import
+//! FICHIER.csv --pays SLUG`, alias `importer-repertoire`): turns a
 //! spreadsheet export (what French Excel writes: `;` or `,`, UTF-8 with or
 //! without BOM, or Windows-1252) into partnership files. Every bad row is
 //! reported with its row and column; nothing is written unless the whole
@@ -7,36 +8,37 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use crate::diagnostics::{Diagnostic, suggestion_for};
+use crate::load::{is_slug, to_slug};
+use crate::resolve::repertoire::{FIRST_YEAR, is_iso_country};
 use chrono::Datelike;
-use clap::Args;
-
-use cufpress::diagnostics::{Diagnostic, suggestion_for};
-use cufpress::load::{is_slug, to_slug};
-use cufpress::resolve::repertoire::{FIRST_YEAR, is_iso_country};
 
 mod sheet;
 
 use sheet::*;
 
-#[derive(Args)]
-pub struct ImportArgs {
-    /// Fichier CSV exporté du tableur (séparateur ; ou , — UTF-8 ou Windows-1252)
-    #[arg(value_name = "FICHIER.csv")]
-    fichier: PathBuf,
-    /// Dossier du répertoire dans content/repertoire/ (par exemple japon)
-    #[arg(long, value_name = "PAYS")]
-    pays: String,
-    /// Remplacer les fiches qui existent déjà
-    #[arg(long)]
-    force: bool,
-    /// Dossier du site, qui contient content/ (par défaut : le dossier courant)
-    #[arg(
-        long,
-        value_name = "DOSSIER",
-        default_value = ".",
-        hide_default_value = true
-    )]
-    root: PathBuf,
+/// What to import, and where.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// The CSV file exported from the spreadsheet.
+    pub file: PathBuf,
+    /// The directory's folder under `content/repertoire/` (`japon`).
+    pub pays: String,
+    /// Overwrite partnership files that exist.
+    pub force: bool,
+    /// The site's folder (holding `content/`).
+    pub root: PathBuf,
+}
+
+/// What an import wrote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    /// Partnership files written.
+    pub written: usize,
+    /// "UTF-8", "UTF-8 avec BOM" or "Windows-1252".
+    pub encoding: String,
+    /// The column separator found (`;`, `,` or a tab).
+    pub separator: char,
 }
 
 /// One partnership read from one row.
@@ -448,10 +450,11 @@ fn headers(file: &str, rec: &csv::StringRecord, errs: &mut Vec<Diagnostic>) -> V
     out
 }
 
-/// Reads, checks, then writes; returns the French confirmation.
-pub fn run(a: ImportArgs) -> Result<String, Vec<Diagnostic>> {
-    let file = a.fichier.display().to_string();
-    let bytes = std::fs::read(&a.fichier).map_err(|e| {
+/// Reads, checks, then writes: nothing is written unless every row is
+/// valid. Returns what was written, or every mistake found.
+pub fn run(a: &Request) -> Result<Summary, Vec<Diagnostic>> {
+    let file = a.file.display().to_string();
+    let bytes = std::fs::read(&a.file).map_err(|e| {
         vec![Diagnostic::error(
             &file,
             0,
@@ -533,18 +536,11 @@ pub fn run(a: ImportArgs) -> Result<String, Vec<Diagnostic>> {
             )]
         })?;
     }
-    Ok(format!(
-        "{} partenariat{} importé{} dans content/repertoire/{}/ (fichier {encoding}, séparateur « {} »).",
-        targets.len(),
-        if targets.len() > 1 { "s" } else { "" },
-        if targets.len() > 1 { "s" } else { "" },
-        a.pays,
-        if sep == b'\t' {
-            "tabulation".to_string()
-        } else {
-            (sep as char).to_string()
-        },
-    ))
+    Ok(Summary {
+        written: targets.len(),
+        encoding: encoding.to_string(),
+        separator: sep as char,
+    })
 }
 
 /// The file each row goes to; duplicates and existing files are errors.

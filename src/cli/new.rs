@@ -1,6 +1,6 @@
 //! `cufpress new …`: scaffolds a content file with the right front matter.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{Datelike, Months, NaiveDate};
 use clap::{Args, Subcommand};
@@ -17,27 +17,20 @@ use cufpress::resolve::drafts::{
 pub struct NewArgs {
     #[command(subcommand)]
     kind: NewKind,
-    /// Dossier du site, qui contient content/ (par défaut : le dossier courant)
-    #[arg(
-        long,
-        value_name = "DOSSIER",
-        default_value = ".",
-        hide_default_value = true,
-        global = true
-    )]
-    root: PathBuf,
+    #[command(flatten)]
+    root: super::RootArg,
 }
 
 #[derive(Subcommand)]
 enum NewKind {
     /// Un nouveau numéro de la lettre : cufpress new lettre 2025-11
-    #[command(help_template = crate::HELP_TEMPLATE)]
+    #[command(help_template = super::HELP_TEMPLATE)]
     Lettre {
         /// Mois du numéro, AAAA-MM
         mois: String,
     },
     /// Un article d'un numéro : cufpress new article 2025-11 reunion-liban --rubrique geographique
-    #[command(help_template = crate::HELP_TEMPLATE)]
+    #[command(help_template = super::HELP_TEMPLATE)]
     Article {
         /// Mois du numéro, AAAA-MM
         mois: String,
@@ -53,7 +46,7 @@ enum NewKind {
         rubrique: String,
     },
     /// Un événement de l'agenda : cufpress new evenement cop31 --date 2026-11-09
-    #[command(help_template = crate::HELP_TEMPLATE)]
+    #[command(help_template = super::HELP_TEMPLATE)]
     Evenement {
         /// Nom du fichier (minuscules, chiffres, tirets)
         nom: String,
@@ -62,7 +55,7 @@ enum NewKind {
         date: String,
     },
     /// Un partenariat d'un répertoire : cufpress new partenariat japon nantes-niigata
-    #[command(help_template = crate::HELP_TEMPLATE)]
+    #[command(help_template = super::HELP_TEMPLATE)]
     Partenariat {
         /// Dossier du répertoire (pays)
         pays: String,
@@ -98,8 +91,8 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
         } => {
             month(&mois)?;
             slug(&nom)?;
-            issue_exists(&a.root, &mois)?;
-            let rubrique = section_id(&a.root, &rubrique)?;
+            issue_exists(&a.root.root, &mois)?;
+            let rubrique = section_id(&a.root.root, &rubrique)?;
             (
                 format!("content/lettres/{mois}/{nom}.md"),
                 format!(
@@ -130,7 +123,7 @@ pub fn run(a: NewArgs) -> Result<String, Diagnostic> {
             )
         }
     };
-    write_new(&a.root, &rel, &text)
+    write_new(&a.root.root, &rel, &text)
 }
 
 /// An article goes into an issue that exists: its `_index.md` is there.
