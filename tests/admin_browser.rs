@@ -167,6 +167,16 @@ fn new_content_written_in_the_forms_is_published() {
         say("slug").contains("nom invalide : seuls les minuscules sans accent"),
         "{refused}"
     );
+    // The preview pane lays the article out with the theme's CSS.
+    assert_eq!(
+        report["preview"]["title"].as_str(),
+        Some("Un article écrit dans le navigateur"),
+        "{report}"
+    );
+    assert!(
+        report["preview"]["stylesheets"].as_u64() >= Some(1),
+        "{report}"
+    );
     // What was saved is where the content model wants it.
     for f in report["saved"].as_array().unwrap() {
         let f = f.as_str().unwrap();

@@ -194,7 +194,8 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
         drop(served);
         if admin {
             return Some(
-                Response::new(200, content_type(&key), bytes).with("Cache-Control", "no-store"),
+                Response::new(200, content_type(&key), bytes.to_vec())
+                    .with("Cache-Control", "no-store"),
             );
         }
         return Some(body(200, content_type(&key), &bytes));

@@ -179,6 +179,12 @@ if (mode === "roundtrip") {
   const editor = page.locator("[data-slate-editor=true], [contenteditable=true]").first();
   await editor.click();
   await page.keyboard.type("Texte écrit dans le navigateur, premier paragraphe.");
+  // The preview pane: the theme's CSS and the article page's markup.
+  const preview = page.frameLocator("iframe").first();
+  report.preview = {
+    title: (await preview.locator("article.single h1").innerText()).trim(),
+    stylesheets: await preview.locator('link[href$="/style.css"]').count(),
+  };
   await shot("nouvel-article");
   await publish();
   report.saved.push("content/lettres/2025-11/un-article-ecrit-dans-le-navigateur.md");

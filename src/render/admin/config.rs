@@ -105,6 +105,23 @@ fn file(name: &str, label: &str, path: &str, kind: Kind, choices: &Choices) -> N
     ])
 }
 
+/// The names Decap gives the preview of an article: the new-article
+/// collections, and the article files (a files collection's entries are
+/// named by file), sorted, without repeats.
+pub fn article_forms(site: &Site) -> Vec<String> {
+    let mut names: Vec<String> = site
+        .letters
+        .iter()
+        .flat_map(|l| {
+            std::iter::once(format!("articles-{}", l.id))
+                .chain(l.articles.iter().map(|a| stem(&a.path)))
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 /// The file name of `path` without `.md`, as a collection-safe name.
 fn stem(path: &str) -> String {
     path.rsplit('/')

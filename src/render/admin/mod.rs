@@ -40,6 +40,9 @@ struct AdminPage<'a> {
     cms_integrity: &'a str,
     style_url: String,
     script_url: String,
+    /// Names of the forms whose preview is an article (new-article
+    /// collections and article files), space-separated.
+    article_previews: String,
     image_alt_message: &'a str,
     start_message: &'a str,
 }
@@ -61,6 +64,7 @@ impl Renderer for AdminRenderer {
             cms_integrity: DECAP_INTEGRITY,
             style_url: ctx.url("/style.css"),
             script_url: ctx.url("/admin/cufpress-admin.js"),
+            article_previews: config::article_forms(ctx.site).join(" "),
             image_alt_message: fields::IMAGE_ALT_MESSAGE,
             start_message: fields::START_MESSAGE,
         };

@@ -24,11 +24,43 @@ window.CMS_MANUAL_INIT = true;
     return v;
   }
 
+  // The article preview in the markup of the theme's article page, so that
+  // its CSS lays it out as the site will.
+  function registerArticlePreview(CMS) {
+    var h = window.h;
+    var createClass = window.createClass;
+    if (!h || !createClass) return;
+    var Preview = createClass({
+      render: function () {
+        var data = this.props.entry.get("data");
+        var text = function (k) {
+          var v = data.get(k);
+          return isEmpty(v) ? null : String(v);
+        };
+        var image = text("image");
+        var src = image ? String(this.props.getAsset(image)) : null;
+        return h("main", { id: "contenu", className: "wrap" },
+          h("article", { className: "article single" },
+            h("h1", {}, text("title")),
+            text("date") ? h("p", { className: "meta article-date" }, text("date")) : null,
+            text("summary") ? h("p", { className: "lead" }, text("summary")) : null,
+            src ? h("figure", {}, h("img", { src: src, alt: text("image_alt") || "" })) : null,
+            h("div", { className: "prose" }, this.props.widgetFor("body")),
+            text("author") ? h("p", { className: "signature" }, text("author")) : null,
+            text("link") ? h("p", { className: "more" }, "Pour plus d’informations : ", text("link")) : null));
+      },
+    });
+    (body.getAttribute("data-article-previews") || "").split(" ").forEach(function (name) {
+      if (name) CMS.registerPreviewTemplate(name, Preview);
+    });
+  }
+
   function start() {
     var CMS = window.CMS;
     if (!CMS) return;
     var style = body.getAttribute("data-style-url");
     if (style) CMS.registerPreviewStyle(style);
+    registerArticlePreview(CMS);
     CMS.registerEventListener({
       name: "preSave",
       handler: function (args) {
