@@ -155,6 +155,7 @@ fn config_has_a_collection_per_kind_with_the_fitting_widgets() {
     let link = field(f, "link");
     assert!(link["pattern"][1].as_str().unwrap().contains("https://"));
     assert_eq!(field(f, "body")["widget"].as_str(), Some("markdown"));
+    assert_eq!(field(f, "body")["sanitize_preview"].as_bool(), Some(true));
     // A new article of this issue goes to its folder, its images to images/.
     let new = collection(&c, "articles-2025-09");
     assert_eq!(new["path"].as_str(), Some("2025-09/{{slug}}"));
@@ -459,4 +460,74 @@ fn form_messages_are_the_checks_messages() {
     let r = site.check();
     let msg = body[0].value().attr("data-start-message").unwrap();
     assert!(r.stderr.contains(msg), "{msg}\n{}", r.stderr);
+}
+
+/// `cufpress serve` for the local mode: the back-office is served as built
+/// (no reload script under the writer's hands, `config.yml` as YAML) and
+/// stays usable while the content has a mistake, to fix it there.
+#[test]
+fn serve_keeps_the_back_office_usable() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::Stdio;
+
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let site = TempSite::fixture("admin-site");
+    let mut child = common::cufpress()
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--today",
+            common::SAMPLE_TODAY,
+            "--root",
+        ])
+        .arg(site.path())
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().unwrap();
+    let _guard = Kill(child);
+    // Read to the end (serve writes a line per rebuild), the port from the
+    // start message.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if let Some(rest) = line.split("127.0.0.1:").nth(1) {
+                let _ = tx.send(rest.split('/').next().unwrap_or("").parse::<u16>());
+            }
+        }
+    });
+    let port = rx
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("start message")
+        .expect("port");
+    let get = |path: &str| {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(s, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        raw
+    };
+    let admin = get("/admin/");
+    assert!(admin.starts_with("HTTP/1.1 200"), "{admin}");
+    assert!(!admin.contains("/__cufpress/evenements"), "{admin}");
+    assert!(get("/").contains("/__cufpress/evenements"));
+    let yml = get("/admin/config.yml");
+    assert!(yml.contains("Content-Type: text/yaml"), "{yml}");
+    site.write("lettres/2025-09/casse.md", "---\ntitle: x\n---\n");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !get("/").starts_with("HTTP/1.1 500") {
+        assert!(std::time::Instant::now() < deadline, "no rebuild");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let admin = get("/admin/");
+    assert!(admin.starts_with("HTTP/1.1 200"), "{admin}");
+    assert!(admin.contains("cms-config-url"));
 }

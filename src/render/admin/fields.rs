@@ -623,6 +623,8 @@ pub fn fields(kind: Kind, choices: &Choices) -> Vec<Node> {
             ("name", s("body")),
             ("label", s("Texte")),
             ("widget", s("markdown")),
+            // Raw HTML of a body never runs in the preview pane.
+            ("sanitize_preview", Node::Bool(true)),
             ("required", Node::Bool(false)),
         ]));
     }
