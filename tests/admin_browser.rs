@@ -220,3 +220,80 @@ fn new_content_written_in_the_forms_is_published() {
         assert!(shots().join(format!("{shot}.png")).is_file(), "{shot}");
     }
 }
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .envs(GIT_IDENTITY)
+        .output()
+        .expect("git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+const GIT_IDENTITY: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "Test"),
+    ("GIT_AUTHOR_EMAIL", "test@example.org"),
+    ("GIT_COMMITTER_NAME", "Test"),
+    ("GIT_COMMITTER_EMAIL", "test@example.org"),
+];
+
+#[test]
+fn editorial_workflow_drafts_reviews_and_publishes() {
+    let site = TempSite::fixture("admin-site");
+    let yaml = std::fs::read_to_string(site.path().join("content/site.yaml")).unwrap();
+    site.write(
+        "site.yaml",
+        &format!("{yaml}admin:\n  backend: github\n  repo: cites-unies-france/site\n"),
+    );
+    std::fs::write(
+        site.path().join(".gitignore"),
+        "public/\n.public*\n.cufpress-cache/\n",
+    )
+    .unwrap();
+    let dir = site.path();
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["add", "-A"]);
+    git(dir, &["commit", "-q", "-m", "contenu"]);
+    let r = site.build(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        site.read("admin/config.yml")
+            .contains("publish_mode: \"editorial_workflow\"")
+    );
+    let t = Instant::now();
+    let tools = node_tools();
+    let out = Command::new("node")
+        .arg(tools.join("admin.mjs"))
+        .args(["workflow", dir.to_str().unwrap(), shots().to_str().unwrap()])
+        .current_dir(&tools)
+        .envs(GIT_IDENTITY)
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "admin.mjs : {}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    eprintln!("flux éditorial : {:?}", t.elapsed());
+    // Published: merged into main, the draft's branch gone, the site checks.
+    let file = "content/lettres/2025-09/un-brouillon-relu-avant-publication.md";
+    assert!(dir.join(file).is_file());
+    let log = git(dir, &["log", "--format=%s", "main"]);
+    assert!(log.contains("un-brouillon-relu-avant-publication"), "{log}");
+    assert!(!git(dir, &["branch"]).contains("cms/"));
+    assert_eq!(git(dir, &["status", "--porcelain"]), "");
+    let r = site.check();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(site.build(&[]).code, 0);
+    assert!(
+        site.read("lettres/2025-09/index.html")
+            .contains("Un brouillon relu avant publication")
+    );
+}

@@ -39,12 +39,13 @@ function freePort() {
   });
 }
 
-/** `npx decap-server` on `siteRoot` (fs mode), on a free port. */
-export async function decapServer(siteRoot) {
+/** `npx decap-server` on `siteRoot` (fs mode, or git mode: drafts as
+ * branches of the site's repository), on a free port. */
+export async function decapServer(siteRoot, mode = "fs") {
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(HERE, "node_modules/decap-server/dist/index.js")], {
     cwd: siteRoot,
-    env: { ...process.env, PORT: String(port), BIND_HOST: "127.0.0.1", MODE: "fs", GIT_REPO_DIRECTORY: siteRoot, LOG_LEVEL: "warn" },
+    env: { ...process.env, PORT: String(port), BIND_HOST: "127.0.0.1", MODE: mode, GIT_REPO_DIRECTORY: siteRoot, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";

@@ -5,6 +5,10 @@
 //     it dirty without changing it (types a letter in the first text field
 //     and erases it) and saves it through decap-server: the caller compares
 //     the site built before and after.
+//   node admin.mjs workflow SITE SHOTS
+//     with the editorial workflow (decap-server in git mode on the site's
+//     repository): an article saved as a draft, sent for review, made
+//     ready and published (merged into main).
 //   node admin.mjs create SITE SHOTS CUFPRESS
 //     creates through the forms a new issue (then rebuilds, so that its
 //     article form exists), an article with an uploaded image, an event
@@ -21,7 +25,7 @@ const [mode, site, shots, extra] = process.argv.slice(2);
 fs.mkdirSync(shots, { recursive: true });
 const t0 = Date.now();
 const web = await serve(path.join(site, "public"));
-const ds = await decapServer(site);
+const ds = await decapServer(site, mode === "workflow" ? "git" : "fs");
 const b = await browser(ds.api);
 const page = await b.context.newPage();
 page.setDefaultTimeout(20000);
@@ -133,6 +137,36 @@ if (mode === "roundtrip") {
     report.saved.push(hash);
   }
   report.ms.roundtrip = Date.now() - t0;
+} else if (mode === "workflow") {
+  const action = (name) => page.waitForResponse((r) => r.url().includes("/api/v1")
+    && (r.request().postData() || "").includes(`"${name}"`), { timeout: 20000 });
+  await open("articles-2025-09/new");
+  await type("title", "Un brouillon relu avant publication");
+  await choose("section", "Éditorial");
+  await type("summary", "Écrit, relu, publié.");
+  let done = action("persistEntry");
+  await page.getByRole("button", { name: "Enregistrer", exact: true }).click();
+  if (!(await done).ok()) throw new Error("brouillon non enregistré");
+  await page.waitForURL((u) => !u.hash.endsWith("/new"));
+  await shot("brouillon");
+  for (const status of ["En cours de révision", "Prêt"]) {
+    done = action("updateUnpublishedEntryStatus");
+    await page.getByRole("button", { name: /^Statut/ }).click();
+    await page.getByText(status, { exact: true }).last().click();
+    if (!(await done).ok()) throw new Error(`statut ${status} refusé`);
+    report.saved.push(status);
+  }
+  await page.goto(`${web.url}/admin/#/workflow`);
+  await page.getByText("Un brouillon relu avant publication").first().waitFor();
+  await shot("flux-editorial");
+  await page.getByText("Un brouillon relu avant publication").first().click();
+  await page.getByText(/Écriture dans la collection/).first().waitFor();
+  done = action("publishUnpublishedEntry");
+  await page.getByRole("button", { name: "Publier", exact: true }).click();
+  await page.getByText("Publier maintenant").click();
+  if (!(await done).ok()) throw new Error("publication refusée");
+  report.saved.push("publié");
+  report.ms.workflow = Date.now() - t0;
 } else if (mode === "create") {
   const cufpress = extra;
   const build = () => execFileSync(cufpress, ["build", "--today", "2025-09-10"], { cwd: site, stdio: "pipe" });

@@ -70,9 +70,19 @@ fn scalar(node: &Node) -> Option<String> {
 /// and `\u2029` are escaped too (line breaks for YAML 1.1 readers).
 pub fn quote(v: &str) -> String {
     let json = serde_json::to_string(v).unwrap_or_else(|_| "\"\"".into());
-    json.replace('\u{2028}', "\\u2028")
-        .replace('\u{2029}', "\\u2029")
-        .replace('\u{85}', "\\u0085")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        // Line separators (line breaks for YAML 1.1 readers) and the
+        // characters no output may hold, escaped.
+        if matches!(c, '\u{2028}' | '\u{2029}' | '\u{85}')
+            || crate::load::values::is_forbidden_char(c)
+        {
+            out.push_str(&format!("\\u{:04X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn key(k: &str) -> String {
@@ -135,6 +145,7 @@ mod tests {
     fn nested_blocks_parse_back() {
         let n = map([
             ("a", s("x: \"y\"\n<script>")),
+            ("odd", s("a\u{2028}b\u{fffe}")),
             (
                 "list",
                 Node::List(vec![
@@ -151,6 +162,8 @@ mod tests {
         let text = to_string(&n);
         let v: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
         assert_eq!(v["a"].as_str(), Some("x: \"y\"\n<script>"));
+        assert_eq!(v["odd"].as_str(), Some("a\u{2028}b\u{fffe}"));
+        assert!(!text.contains('\u{2028}') && !text.contains('\u{fffe}'));
         assert_eq!(v["list"][0]["n"].as_i64(), Some(3));
         assert_eq!(v["list"][1].as_str(), Some("plain"));
         assert_eq!(v["list"][2][0].as_str(), Some("deep"));
