@@ -156,6 +156,11 @@ fn config_has_a_collection_per_kind_with_the_fitting_widgets() {
     assert!(link["pattern"][1].as_str().unwrap().contains("https://"));
     assert_eq!(field(f, "body")["widget"].as_str(), Some("markdown"));
     assert_eq!(field(f, "body")["sanitize_preview"].as_bool(), Some(true));
+    // Each kind's fields are written once (anchor) and then referred to,
+    // so the file grows by a few lines per content file, not by a form.
+    let yml = site.read("admin/config.yml");
+    assert_eq!(yml.matches("fields: &article\n").count(), 1);
+    assert!(yml.matches("fields: *article\n").count() >= 8);
     // A new article of this issue goes to its folder, its images to images/.
     let new = collection(&c, "articles-2025-09");
     assert_eq!(new["path"].as_str(), Some("2025-09/{{slug}}"));

@@ -3,6 +3,9 @@
 
 use crate::model::{AdminConfig, Site};
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
 use super::fields::{Choices, Kind, fields};
 use super::yaml::{Node, map, s};
 
@@ -61,8 +64,35 @@ fn backend(admin: Option<&AdminConfig>) -> Node {
     b
 }
 
+/// The field lists of the configuration: each kind's written once, with
+/// an anchor, and referred to by alias after that.
+struct Forms<'a> {
+    choices: &'a Choices,
+    written: RefCell<BTreeSet<&'static str>>,
+}
+
+impl Forms<'_> {
+    fn fields(&self, kind: Kind) -> Node {
+        let anchor = match kind {
+            Kind::Site => "site",
+            Kind::Group => "groupe",
+            Kind::Letter => "numero",
+            Kind::Article => "article",
+            Kind::Event => "evenement",
+            Kind::Programme => "programme",
+            Kind::Directory => "repertoire",
+            Kind::Partnership => "partenariat",
+        };
+        if self.written.borrow_mut().insert(anchor) {
+            Node::Anchor(anchor, Box::new(Node::List(fields(kind, self.choices))))
+        } else {
+            Node::Alias(anchor)
+        }
+    }
+}
+
 /// Common keys of a folder collection writing Markdown with front matter.
-fn folder(name: &str, label: &str, folder: &str, kind: Kind, choices: &Choices) -> Node {
+fn folder(name: &str, label: &str, folder: &str, kind: Kind, choices: &Forms<'_>) -> Node {
     map([
         ("name", s(name)),
         ("label", s(label)),
@@ -70,7 +100,7 @@ fn folder(name: &str, label: &str, folder: &str, kind: Kind, choices: &Choices) 
         ("extension", s("md")),
         ("format", s("yaml-frontmatter")),
         ("create", Node::Bool(true)),
-        ("fields", Node::List(fields(kind, choices))),
+        ("fields", choices.fields(kind)),
     ])
 }
 
@@ -84,7 +114,7 @@ fn creator(
     folder_: &str,
     path: &str,
     kind: Kind,
-    choices: &Choices,
+    choices: &Forms<'_>,
 ) -> Node {
     let mut c = folder(name, label, folder_, kind, choices);
     c.set("path", s(path));
@@ -96,12 +126,12 @@ fn creator(
     c
 }
 
-fn file(name: &str, label: &str, path: &str, kind: Kind, choices: &Choices) -> Node {
+fn file(name: &str, label: &str, path: &str, kind: Kind, choices: &Forms<'_>) -> Node {
     map([
         ("name", s(name)),
         ("label", s(label)),
         ("file", s(path)),
-        ("fields", Node::List(fields(kind, choices))),
+        ("fields", choices.fields(kind)),
     ])
 }
 
@@ -132,6 +162,10 @@ fn stem(path: &str) -> String {
 }
 
 fn collections(site: &Site, choices: &Choices) -> Vec<Node> {
+    let choices = &Forms {
+        choices,
+        written: RefCell::default(),
+    };
     let mut out = Vec::new();
     // The letter: a files collection per issue (its `_index.md`, then its
     // articles), newest first; a form for a new issue, one for a new

@@ -16,6 +16,11 @@ pub enum Node {
     Map(Vec<(String, Node)>),
     /// A sequence.
     List(Vec<Node>),
+    /// A value written once with an anchor (`&name`)…
+    Anchor(&'static str, Box<Node>),
+    /// … and then referred to (`*name`): a site's hundreds of files of one
+    /// kind share one field list.
+    Alias(&'static str),
 }
 
 /// `Node::Str`.
@@ -62,6 +67,8 @@ fn scalar(node: &Node) -> Option<String> {
         Node::Int(i) => Some(i.to_string()),
         Node::Map(p) if p.is_empty() => Some("{}".into()),
         Node::List(l) if l.is_empty() => Some("[]".into()),
+        Node::Alias(name) => Some(format!("*{name}")),
+        Node::Anchor(name, inner) => scalar(inner).map(|t| format!("&{name} {t}")),
         _ => None,
     }
 }
@@ -104,7 +111,11 @@ fn write_block(node: &Node, indent: usize, out: &mut String) {
                 match scalar(v) {
                     Some(text) => out.push_str(&format!("{pad}{}: {text}\n", key(k))),
                     None => {
-                        out.push_str(&format!("{pad}{}:\n", key(k)));
+                        let (anchor, v) = match v {
+                            Node::Anchor(name, inner) => (format!(" &{name}"), &**inner),
+                            v => (String::new(), v),
+                        };
+                        out.push_str(&format!("{pad}{}:{anchor}\n", key(k)));
                         let child = if matches!(v, Node::List(_)) {
                             indent
                         } else {
@@ -158,6 +169,11 @@ mod tests {
                 "m",
                 map([("b", Node::Bool(true)), ("e", Node::List(vec![]))]),
             ),
+            (
+                "first",
+                Node::Anchor("f", Box::new(Node::List(vec![s("x")]))),
+            ),
+            ("again", Node::Alias("f")),
         ]);
         let text = to_string(&n);
         let v: yaml_serde::Value = yaml_serde::from_str(&text).unwrap();
@@ -168,5 +184,7 @@ mod tests {
         assert_eq!(v["list"][1].as_str(), Some("plain"));
         assert_eq!(v["list"][2][0].as_str(), Some("deep"));
         assert_eq!(v["m"]["b"].as_bool(), Some(true));
+        assert_eq!(v["again"][0].as_str(), Some("x"));
+        assert!(text.contains("first: &f\n- \"x\"\nagain: *f\n"), "{text}");
     }
 }
