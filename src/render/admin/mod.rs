@@ -38,6 +38,7 @@ struct AdminPage<'a> {
     editorial_workflow: bool,
     cms_url: &'a str,
     cms_integrity: &'a str,
+    config_url: String,
     style_url: String,
     script_url: String,
     /// Names of the forms whose preview is an article (new-article
@@ -62,6 +63,7 @@ impl Renderer for AdminRenderer {
             editorial_workflow: admin.is_some_and(|a| a.editorial_workflow),
             cms_url: DECAP_URL,
             cms_integrity: DECAP_INTEGRITY,
+            config_url: ctx.url("/admin/config.yml"),
             style_url: ctx.url("/style.css"),
             script_url: ctx.url("/admin/cufpress-admin.js"),
             article_previews: config::article_forms(ctx.site).join(" "),
