@@ -48,6 +48,8 @@ export async function decapServer(siteRoot, mode = "fs") {
     env: { ...process.env, PORT: String(port), BIND_HOST: "127.0.0.1", MODE: mode, GIT_REPO_DIRECTORY: siteRoot, LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  // Never left behind, whatever way this process ends.
+  process.on("exit", () => child.kill("SIGKILL"));
   let log = "";
   child.stdout.on("data", (d) => { log += d; });
   child.stderr.on("data", (d) => { log += d; });

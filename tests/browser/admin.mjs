@@ -263,9 +263,13 @@ if (mode === "roundtrip") {
 }
 
 } catch (e) {
-  await shot("erreur");
+  await shot("erreur").catch(() => {});
   console.error(ds.log().slice(-2000));
-  throw e;
+  console.error(e);
+  await b.close().catch(() => {});
+  ds.close();
+  web.close();
+  process.exit(1);
 }
 report.errors = errors;
 report.server = ds.log().slice(-2000);
