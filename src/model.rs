@@ -202,6 +202,9 @@ pub struct SiteConfig {
     /// (« Dispositif soutenu par : »).
     #[serde(default)]
     pub supporters: Vec<Supporter>,
+    /// The back-office in the browser (`public/admin/`): where it saves.
+    #[serde(default)]
+    pub admin: Option<AdminConfig>,
     /// Line of each top-level key in `site.yaml`, for diagnostics.
     #[serde(skip)]
     pub key_lines: BTreeMap<String, u32>,
@@ -212,6 +215,60 @@ impl SiteConfig {
     pub fn line_of(&self, key: &str) -> u32 {
         self.key_lines.get(key).copied().unwrap_or(1)
     }
+}
+
+/// `admin:` of `site.yaml`: the Git host the back-office saves to.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AdminConfig {
+    /// `github`, `gitlab` or `git-gateway`.
+    pub backend: AdminBackend,
+    /// `owner/name` of the content repository (GitHub, GitLab).
+    #[serde(default)]
+    pub repo: Option<String>,
+    /// The branch the site is published from.
+    #[serde(default = "default_branch")]
+    pub branch: String,
+    /// Each draft saved as a pull/merge request, published on merge.
+    #[serde(default = "default_true")]
+    pub editorial_workflow: bool,
+    /// `https://` address of the OAuth server that signs writers in to
+    /// GitHub (Decap's `base_url`), when it is not Netlify's.
+    #[serde(default)]
+    pub auth_url: Option<String>,
+    /// GitLab application id, for GitLab's own sign-in (PKCE).
+    #[serde(default)]
+    pub app_id: Option<String>,
+}
+
+/// The Git hosts the back-office can save to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AdminBackend {
+    /// GitHub.
+    Github,
+    /// GitLab.
+    Gitlab,
+    /// Netlify's Git Gateway (or a compatible one).
+    GitGateway,
+}
+
+impl AdminBackend {
+    /// The name Decap CMS knows it by.
+    pub fn decap_name(self) -> &'static str {
+        match self {
+            AdminBackend::Github => "github",
+            AdminBackend::Gitlab => "gitlab",
+            AdminBackend::GitGateway => "git-gateway",
+        }
+    }
+}
+
+fn default_branch() -> String {
+    "main".into()
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// An image of `content/` and its alternative text.
@@ -669,6 +726,14 @@ const SUPPORTER: &[Key] = &[
     ("logo", Shape::Leaf),
     ("url", Shape::Url),
 ];
+const ADMIN: &[Key] = &[
+    ("backend", Shape::Leaf),
+    ("repo", Shape::Leaf),
+    ("branch", Shape::Leaf),
+    ("editorial_workflow", Shape::Leaf),
+    ("auth_url", Shape::Url),
+    ("app_id", Shape::Leaf),
+];
 /// Keys of `site.yaml`.
 pub const SITE_KEYS: &[Key] = &[
     ("title", Shape::Leaf),
@@ -684,6 +749,7 @@ pub const SITE_KEYS: &[Key] = &[
     ("mailing", Shape::Map(MAILING)),
     ("logo", Shape::Map(LOGO)),
     ("supporters", Shape::List(SUPPORTER)),
+    ("admin", Shape::Map(ADMIN)),
 ];
 const PRESIDENT: &[Key] = &[
     ("name", Shape::Leaf),

@@ -2,6 +2,7 @@
 //! structs, render Markdown bodies. Files are loaded independently, in
 //! parallel; the result is a `Site` plus every mistake found.
 
+pub mod admin;
 pub mod attachments;
 pub mod cache;
 pub mod fastyaml;
@@ -235,6 +236,7 @@ fn load_site_with(
             logo: None,
             supporters: vec![],
             key_lines: BTreeMap::new(),
+            admin: None,
         },
         groups: vec![],
         letters: vec![],
@@ -759,6 +761,9 @@ fn load_config(f: &SourceFile) -> Result<SiteConfig, Vec<Diagnostic>> {
         );
     }
     one_line_values(path, &text, &config, &lines, &mut errors);
+    if let Some(a) = &config.admin {
+        errors.extend(admin::check(path, &text, a));
+    }
     if config.sections.is_empty() {
         errors.push(
             Diagnostic::error(

@@ -82,7 +82,8 @@ pub fn forbidden_in(
     )
 }
 
-const URL_HINT: &str = "une adresse commence par https://, http://, mailto: ou tel:, ou par / pour une page du site (par exemple https://www.cites-unies-france.org/agenda/)";
+/// What an address may look like (the hint of every refused address).
+pub const URL_HINT: &str = "une adresse commence par https://, http://, mailto: ou tel:, ou par / pour une page du site (par exemple https://www.cites-unies-france.org/agenda/)";
 
 /// Checks an address written in a URL key (`link`, `website`, `url`…):
 /// `https:`, `http:`, `mailto:`, `tel:` and site-relative paths (`/…`)

@@ -104,6 +104,10 @@ pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Output {
         let Some(dir) = path.strip_suffix("index.html") else {
             continue;
         };
+        // The back-office is no page of the site.
+        if path.starts_with(crate::render::admin::ADMIN_DIR) {
+            continue;
+        }
         let _ = writeln!(
             out,
             "  <url><loc>{}</loc></url>",

@@ -1,6 +1,7 @@
 //! The `render` stage: pure functions from the resolved site to a list of
 //! `(path, bytes)` outputs, one renderer per kind of output.
 
+pub mod admin;
 pub mod agenda;
 pub mod changes;
 pub mod email;
@@ -115,6 +116,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(programmes::ProgrammesRenderer),
         Box::new(repertoire::RepertoireRenderer),
         Box::new(email::EmailRenderer),
+        Box::new(admin::AdminRenderer),
     ]
 }
 

@@ -179,7 +179,12 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
         rel.to_string()
     };
     let served = hub.read();
+    // The back-office stays as the last good build made it while the
+    // content has a mistake (the writer fixes it there), and is never
+    // reloaded under the writer's hands.
+    let admin = key.starts_with(crate::render::admin::ADMIN_DIR);
     if let Some(diags) = &served.failure
+        && !admin
         && (key.ends_with(".html") || !served.outputs.contains_key(&key))
     {
         return Some(html_response(500, &preview::error_page(diags)));
@@ -187,6 +192,12 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     if let Some(bytes) = served.outputs.get(&key) {
         let bytes = bytes.clone();
         drop(served);
+        if admin {
+            return Some(
+                Response::new(200, content_type(&key), bytes.to_vec())
+                    .with("Cache-Control", "no-store"),
+            );
+        }
         return Some(body(200, content_type(&key), &bytes));
     }
     if served.outputs.contains_key(&format!("{rel}/index.html")) {
@@ -289,6 +300,7 @@ fn content_type(path: &str) -> &'static str {
         "json" => "application/json",
         "xml" => "application/xml; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",
+        "yml" | "yaml" => "text/yaml; charset=utf-8",
         "ics" => "text/calendar; charset=utf-8",
         "eml" => "message/rfc822",
         "svg" => "image/svg+xml",
