@@ -3,7 +3,8 @@
 # chromium, a Java runtime for the W3C Nu checker, and the npm packages of
 # tests/browser (playwright-core, axe-core, vnu-jar), strace for the
 # publishing kill tests, the openssl CLI and Python's aiosmtpd (pinned) for
-# the SMTP relay of tests/smtp/relay.py. Idempotent.
+# the SMTP relay of tests/smtp/relay.py, poppler-utils for the PDF tests.
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -18,6 +19,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v strace >/dev/null || need+=(strace)
 # A small full disk (tmpfs in a user namespace, tests/hardening.rs).
 command -v unshare >/dev/null || need+=(util-linux)
+# Reading the PDF editions back (tests/pdf.rs): pdfinfo, pdftotext, pdffonts, pdftoppm.
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation : ${need[*]}"
   $SUDO apt-get update -qq

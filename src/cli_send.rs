@@ -311,6 +311,11 @@ fn message_bytes(a: &SendArgs) -> Result<Vec<u8>, Vec<Diagnostic>> {
         drafts: a.drafts,
         today: chrono::Local::now().date_naive(),
         search_index: false,
+        // The e-mail links its PDF; the PDF itself is not needed here.
+        pdf: cufpress::render::pdf::Settings {
+            mode: cufpress::render::pdf::Mode::Lazy,
+            cache: None,
+        },
         ..cufpress::Options::default()
     };
     // Photos come from the image cache a build filled: a test send does
