@@ -56,7 +56,7 @@ pub fn logo(ctx: &RenderContext<'_>, images: &mut Vec<(String, String)>) -> Valu
         return Value::Null;
     };
     match image_entry(ctx, &src, images) {
-        Some(path) => json!({"path": path, "alt": l.alt}),
+        Some((path, _)) => json!({"path": path, "alt": l.alt}),
         None => Value::Null,
     }
 }
@@ -87,7 +87,8 @@ pub fn job(ctx: &RenderContext<'_>, li: usize) -> Job {
                     .image
                     .as_deref()
                     .and_then(|i| crate::urls::join_in_content(&dir, i))
-                    .and_then(|src| image_entry(ctx, &src, &mut images));
+                    .and_then(|src| image_entry(ctx, &src, &mut images))
+                    .map(|(path, ratio)| json!({"path": path, "ratio": ratio}));
                 articles.push(json!({
                     "id": format!("article-{}", a.slug),
                     "title": title_text(&af.title),

@@ -328,17 +328,20 @@ fn render_some(ctx: &RenderContext<'_>, out: &dyn Sink, letters: bool, booklets:
     }
 }
 
-/// `{t: "img", …}` data and job entry for an image variant: the widest web
-/// variant (1440 px: 300 dpi at the 12 cm the templates print at most).
+/// The job entry of the image made from `source` (`content/…`): the widest
+/// web variant (1440 px: 300 dpi at the 12 cm the templates print at
+/// most), upright and without metadata. Returns its virtual path in the
+/// document and its width / height ratio.
 pub fn image_entry(
     ctx: &RenderContext<'_>,
     source: &str,
     images: &mut Vec<(String, String)>,
-) -> Option<String> {
+) -> Option<(String, f64)> {
     let set = ctx.images.get(source)?;
     let v = set.largest();
     let ext = v.url.rsplit_once('.').map_or("jpg", |(_, e)| e);
     let virt = format!("/img/{}.{ext}", images.len());
     images.push((virt.clone(), v.url.trim_start_matches('/').to_string()));
-    Some(virt)
+    let ratio = f64::from(v.width) / f64::from(v.height.max(1));
+    Some((virt, (ratio * 1000.0).round() / 1000.0))
 }
