@@ -8,7 +8,8 @@
 # timings, typesetting only); the build rows are whole `cufpress build`
 # runs, with and without `--sans-pdf`.
 #
-#   bash bench/pdf.sh
+#   bash bench/pdf.sh           # sample site and one 1,500-partnership répertoire
+#   FULL=1 bash bench/pdf.sh    # also the 1× corpus of bench/bench.sh (slow first build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin cufpress --example gencorpus
@@ -53,7 +54,16 @@ build "1,500-partnership répertoire, PDFs typeset" "$WORK/rep-1500"
 pdfs
 build "1,500-partnership répertoire, no-op rebuild" "$WORK/rep-1500"
 pages=$(pdfinfo "$WORK/out/repertoire/"*/repertoire-*.pdf 2>/dev/null | awk '/^Pages:/ {print $2}' | head -1 || true)
-html=$(stat -c %s "$WORK/out/repertoire/"*/index.html 2>/dev/null | sort -n | tail -1)
+html=$(ls "$WORK/out/repertoire/"*/index.html | grep -v /collectivites/ | xargs stat -c %s | sort -n | tail -1)
+
+if [ -n "${FULL:-}" ]; then
+  # The whole 1× corpus of bench/bench.sh: first build (every PDF
+  # typeset), then the no-op rebuild with and without PDFs.
+  [ -d "$WORK/corpus-1/content" ] || "$GEN" "$WORK/corpus-1" --articles 5000 --events 2000 --partnerships 15000 2>/dev/null
+  build "corpus 1×, first build with PDFs" "$WORK/corpus-1" --sans-recherche
+  build "corpus 1×, no-op rebuild, PDFs from cache" "$WORK/corpus-1" --sans-recherche
+  build "corpus 1×, no-op rebuild, --sans-pdf" "$WORK/corpus-1" --sans-recherche --sans-pdf
+fi
 echo
 echo "booklet: ${pages:-?} pages; largest country page: $((html / 1024)) KB of HTML"
 echo "targets: sample letter < 300 ms, 1,500-partnership répertoire < 3 s (typesetting)"

@@ -301,16 +301,19 @@ fn the_booklet_has_cover_sommaire_figures_regions_and_a_true_index() {
         .flat_map(|p| p.lines())
         .map(flat)
         .collect();
-    let authorities: Vec<String> = select(&doc, ".rep-region h4").iter().map(text).collect();
+    let mut authorities: Vec<String> = select(&doc, ".rep-rows li b").iter().map(text).collect();
+    authorities.dedup();
     assert_eq!(authorities.len(), 11, "{authorities:?}");
     for a in &authorities {
         // "Ville de Lyon – Commune ……… 7"
         let key = flat(a);
         let line = index
             .iter()
-            .find(|l| l.starts_with(&key))
+            .find(|l| l.starts_with(&format!("{key}–")))
             .unwrap_or_else(|| panic!("« {a} » absent de l'index : {index:?}"));
-        let after = line[key.len()..].trim_start_matches(['.', '\u{2060}']);
+        let after = line[key.len()..]
+            .trim_start_matches(|c: char| c != '.')
+            .trim_start_matches(['.', '\u{2060}']);
         let digits: String = after.chars().take_while(char::is_ascii_digit).collect();
         let page: usize = digits
             .parse()
@@ -479,4 +482,61 @@ fn a_bad_pdf_key_is_a_located_french_error() {
         "{}",
         r.stderr
     );
+}
+
+/// `serve` publishes each PDF's job and typesets it on the first request.
+#[test]
+fn serve_typesets_a_pdf_only_when_it_is_asked_for() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    struct Killed(std::process::Child);
+    impl Drop for Killed {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let site = TempSite::sample();
+    let mut child = cufpress()
+        .args(["serve", "--port", "0", "--today", SAMPLE_TODAY, "--root"])
+        .arg(site.path())
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("serve");
+    let stderr = child.stderr.take().unwrap();
+    let server = Killed(child);
+    let mut port = 0u16;
+    for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+        if let Some(rest) = line.split("Site servi sur http://127.0.0.1:").nth(1) {
+            port = rest.split('/').next().unwrap().parse().unwrap();
+            break;
+        }
+    }
+    assert!(port > 0, "serve n'a pas démarré");
+    let cache = site.path().join(".cufpress-cache/pdf");
+    let entries = || std::fs::read_dir(&cache).map_or(0, |d| d.count());
+    assert_eq!(entries(), 0, "rien n'est composé au démarrage");
+    let get = |path: &str| -> Vec<u8> {
+        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            s,
+            "GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut v = Vec::new();
+        s.read_to_end(&mut v).unwrap();
+        v
+    };
+    let page = String::from_utf8_lossy(&get("/lettres/2025-09/")).into_owned();
+    assert!(page.contains("lettre-cuf-2025-09.pdf"), "lien vers le PDF");
+    let resp = get("/lettres/2025-09/lettre-cuf-2025-09.pdf");
+    let head_end = resp.windows(4).position(|w| w == b"\r\n\r\n").unwrap();
+    let head = String::from_utf8_lossy(&resp[..head_end]);
+    assert!(
+        head.starts_with("HTTP/1.1 200") && head.contains("application/pdf"),
+        "{head}"
+    );
+    assert!(resp[head_end + 4..].starts_with(b"%PDF"));
+    assert_eq!(entries(), 1, "la lettre demandée, elle seule, est composée");
+    drop(server);
 }

@@ -87,8 +87,8 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
     let mut sorted = regions.clone();
     sorted.sort_by_key(|r| r.replace('Î', "I"));
     assert_eq!(regions, sorted, "régions dans l'ordre alphabétique");
-    assert_eq!(select(&doc, "li.partnership").len(), 11);
-    let paca: Vec<String> = select(&doc, "#region-provence-alpes-cote-d-azur h4")
+    assert_eq!(select(&doc, ".rep-rows li").len(), 11);
+    let paca: Vec<String> = select(&doc, "#region-provence-alpes-cote-d-azur li b")
         .iter()
         .map(|h| text(h))
         .collect();
@@ -96,7 +96,7 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
     assert!(paca[0].starts_with("Ville d’Aix-en-Provence"), "{paca:?}");
     // The dormant one in Senegal is marked.
     let sn = site.html("repertoire/senegal/index.html");
-    let dormant = select(&sn, "li.partnership.dormant");
+    let dormant = select(&sn, ".rep-rows li.dormant");
     assert_eq!(dormant.len(), 1);
     assert!(text(&dormant[0]).contains("en sommeil"));
 }
@@ -266,7 +266,7 @@ fn import_reads_utf8_with_bom_and_commas_and_the_documented_example() {
     );
     build_ok(&site);
     let doc = site.html("repertoire/japon/index.html");
-    assert_eq!(select(&doc, "li.partnership").len(), 4);
+    assert_eq!(select(&doc, ".rep-rows li").len(), 4);
 }
 
 #[test]
@@ -400,7 +400,7 @@ fn a_1500_partnership_country_page_stays_under_300_kb() {
         std::fs::read_to_string(tmp.path().join("public/repertoire/pays-jp/index.html")).unwrap();
     assert!(html.len() < 300 * 1024, "{} octets", html.len());
     let doc = scraper::Html::parse_document(&html);
-    let rows = select(&doc, "li.partnership > a");
+    let rows = select(&doc, ".rep-rows li > a");
     assert_eq!(rows.len(), 1_500);
     assert_eq!(
         rows[0].value().attr("href").map(|h| h.ends_with('/')),
@@ -654,10 +654,7 @@ fn a_country_directory_prints_as_a_booklet() {
     );
     let all = flat(&pages.join(" "));
     let doc = site.html("repertoire/japon/index.html");
-    let titles: Vec<String> = select(&doc, "li.partnership > a")
-        .iter()
-        .map(text)
-        .collect();
+    let titles: Vec<String> = select(&doc, ".rep-rows li > a").iter().map(text).collect();
     assert_eq!(titles.len(), 11);
     for t in &titles {
         assert!(all.contains(&flat(t)), "« {t} » absent du PDF");
