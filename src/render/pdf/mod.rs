@@ -267,64 +267,62 @@ impl Renderer for PdfRenderer {
 
 /// The letters' and/or the booklets' PDFs (or their jobs, in lazy mode).
 fn render_some(ctx: &RenderContext<'_>, out: &dyn Sink, letters: bool, booklets: bool) -> Rendered {
-    {
-        if ctx.pdf.mode == Mode::Off {
-            return Ok(Vec::new());
-        }
-        let mut jobs: Vec<(String, Job)> = Vec::new();
-        if letters {
-            let made: Vec<(String, Job)> = (0..ctx.site.letters.len())
-                .into_par_iter()
-                .map(|li| (letter_path(&ctx.site.letters[li].id), letter::job(ctx, li)))
-                .collect();
-            jobs.extend(made);
-        }
-        if booklets {
-            let made: Vec<(String, Job)> = ctx
-                .site
-                .directories
-                .par_iter()
-                .map(|d| (booklet_path(&d.slug), booklet::job(ctx, d)))
-                .collect();
-            jobs.extend(made);
-        }
-        if ctx.pdf.mode == Mode::Lazy {
-            for (path, job) in jobs {
-                out.put(Output {
-                    path,
-                    bytes: job.to_stub(),
-                });
-            }
-            return Ok(Vec::new());
-        }
-        let files: HashMap<&str, &[u8]> = ctx
-            .image_files
-            .iter()
-            .map(|o| (o.path.as_str(), o.bytes.as_slice()))
+    if ctx.pdf.mode == Mode::Off {
+        return Ok(Vec::new());
+    }
+    let mut jobs: Vec<(String, Job)> = Vec::new();
+    if letters {
+        let made: Vec<(String, Job)> = (0..ctx.site.letters.len())
+            .into_par_iter()
+            .map(|li| (letter_path(&ctx.site.letters[li].id), letter::job(ctx, li)))
             .collect();
-        let image = |p: &str| files.get(p).map(|b| b.to_vec());
-        let errors: Vec<Diagnostic> = jobs
+        jobs.extend(made);
+    }
+    if booklets {
+        let made: Vec<(String, Job)> = ctx
+            .site
+            .directories
             .par_iter()
-            .filter_map(|(path, job)| {
-                match crate::timings::stage(&format!("pdf: {path}"), || {
-                    cached(job, ctx.pdf.cache.as_ref(), &image)
-                }) {
-                    Ok(bytes) => {
-                        out.put(Output {
-                            path: path.clone(),
-                            bytes,
-                        });
-                        None
-                    }
-                    Err(e) => Some(e),
-                }
-            })
+            .map(|d| (booklet_path(&d.slug), booklet::job(ctx, d)))
             .collect();
-        if errors.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(errors)
+        jobs.extend(made);
+    }
+    if ctx.pdf.mode == Mode::Lazy {
+        for (path, job) in jobs {
+            out.put(Output {
+                path,
+                bytes: job.to_stub(),
+            });
         }
+        return Ok(Vec::new());
+    }
+    let files: HashMap<&str, &[u8]> = ctx
+        .image_files
+        .iter()
+        .map(|o| (o.path.as_str(), o.bytes.as_slice()))
+        .collect();
+    let image = |p: &str| files.get(p).map(|b| b.to_vec());
+    let errors: Vec<Diagnostic> = jobs
+        .par_iter()
+        .filter_map(|(path, job)| {
+            match crate::timings::stage(&format!("pdf: {path}"), || {
+                cached(job, ctx.pdf.cache.as_ref(), &image)
+            }) {
+                Ok(bytes) => {
+                    out.put(Output {
+                        path: path.clone(),
+                        bytes,
+                    });
+                    None
+                }
+                Err(e) => Some(e),
+            }
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(errors)
     }
 }
 
