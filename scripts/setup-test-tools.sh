@@ -4,7 +4,8 @@
 # tests/browser (playwright-core, axe-core, vnu-jar, decap-cms and
 # decap-server for the back-office test), strace for the
 # publishing kill tests, the openssl CLI and Python's aiosmtpd (pinned) for
-# the SMTP relay of tests/smtp/relay.py. Idempotent.
+# the SMTP relay of tests/smtp/relay.py, poppler-utils for the PDF tests.
+# Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SUDO=""
@@ -19,6 +20,8 @@ command -v openssl >/dev/null || need+=(openssl)
 command -v strace >/dev/null || need+=(strace)
 # A small full disk (tmpfs in a user namespace, tests/hardening.rs).
 command -v unshare >/dev/null || need+=(util-linux)
+# Reading the PDF editions back (tests/pdf.rs): pdfinfo, pdftotext, pdffonts, pdftoppm.
+command -v pdftotext >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installation : ${need[*]}"
   $SUDO apt-get update -qq

@@ -55,6 +55,8 @@ pub struct Options {
     pub strict: bool,
     /// Write the répertoire's search index.
     pub search_index: bool,
+    /// What the PDF step does, and its cache (see [`Options::pdf_cache`]).
+    pub pdf: render::pdf::Settings,
 }
 
 impl Default for Options {
@@ -67,6 +69,7 @@ impl Default for Options {
             today: NaiveDate::default(),
             strict: false,
             search_index: true,
+            pdf: render::pdf::Settings::default(),
         }
     }
 }
@@ -80,6 +83,20 @@ impl Options {
             writable,
             sources: Some(self.root.clone()),
         }
+    }
+}
+
+impl Options {
+    /// These options with the PDF cache of the site at `root` (`writable`
+    /// false for `check`), unless PDFs are off.
+    pub fn with_pdf_cache(mut self, writable: bool) -> Self {
+        if self.pdf.mode != render::pdf::Mode::Off {
+            self.pdf.cache = Some(render::pdf::Cache {
+                dir: render::pdf::cache_dir(&self.root),
+                writable,
+            });
+        }
+        self
     }
 }
 
@@ -131,6 +148,13 @@ fn run_to(opts: &Options, write: bool) -> BuildReport {
         images: Some(&cache),
         ..Caches::default()
     };
+    let mut opts = opts.clone().with_pdf_cache(write);
+    if !write && opts.pdf.mode == render::pdf::Mode::Build {
+        // `check` makes the PDFs' jobs (their data and links) but does not
+        // typeset them: nothing from content can make Typst fail.
+        opts.pdf.mode = render::pdf::Mode::Lazy;
+    }
+    let opts = &opts;
     let (streamed, mut diags) = pipeline::run(&inputs, opts, caches, sink);
     if opts.strict {
         diags.make_strict();

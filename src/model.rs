@@ -458,9 +458,20 @@ pub struct ArticleFront {
     /// Order inside the section.
     #[serde(default)]
     pub weight: Option<i64>,
+    /// Layout hints for the PDF edition.
+    #[serde(default)]
+    pub pdf: Option<PdfHints>,
     /// Left out unless drafts are asked for.
     #[serde(default)]
     pub draft: bool,
+}
+
+/// `pdf:` of an article: how the PDF edition lays it out.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct PdfHints {
+    /// Start the article on a new page.
+    #[serde(default)]
+    pub saut_avant: bool,
 }
 
 /// `agenda/…/<slug>.md`.
@@ -788,8 +799,10 @@ pub const ARTICLE_KEYS: &[Key] = &[
     ("image_alt", Shape::Leaf),
     ("author", Shape::Leaf),
     ("weight", Shape::Leaf),
+    ("pdf", Shape::Map(PDF_HINTS)),
     ("draft", Shape::Leaf),
 ];
+const PDF_HINTS: &[Key] = &[("saut_avant", Shape::Leaf)];
 /// Keys of an event.
 pub const EVENT_KEYS: &[Key] = &[
     ("title", Shape::Leaf),

@@ -114,6 +114,8 @@ impl Prepared<'_> {
             base_url,
             today: opts.today,
             search_index: opts.search_index,
+            pdf: opts.pdf.clone(),
+            image_files: &self.images.outputs,
             site_value: Default::default(),
             event_order: Default::default(),
         }

@@ -730,7 +730,10 @@ fn header_of(eml: &[u8], name: &str) -> String {
 
 #[test]
 fn envoyer_test_sends_the_eml_with_its_own_id_date_and_recipient() {
-    let site = built(TempSite::sample());
+    // Built with its PDFs, as published: the e-mail links its PDF edition.
+    let site = TempSite::sample();
+    let run = site.build_with_pdf(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
     let eml = std::fs::read(
         site.path()
             .join("public/lettres/2025-09/lettre-2025-09.eml"),

@@ -87,8 +87,8 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
     let mut sorted = regions.clone();
     sorted.sort_by_key(|r| r.replace('Î', "I"));
     assert_eq!(regions, sorted, "régions dans l'ordre alphabétique");
-    assert_eq!(select(&doc, "article.partnership").len(), 11);
-    let paca: Vec<String> = select(&doc, "#region-provence-alpes-cote-d-azur h4")
+    assert_eq!(select(&doc, ".rep-rows li").len(), 11);
+    let paca: Vec<String> = select(&doc, "#region-provence-alpes-cote-d-azur li b")
         .iter()
         .map(|h| text(h))
         .collect();
@@ -96,7 +96,7 @@ fn country_page_has_figures_and_every_partnership_by_region_then_authority() {
     assert!(paca[0].starts_with("Ville d’Aix-en-Provence"), "{paca:?}");
     // The dormant one in Senegal is marked.
     let sn = site.html("repertoire/senegal/index.html");
-    let dormant = select(&sn, "article.partnership.dormant");
+    let dormant = select(&sn, ".rep-rows li.dormant");
     assert_eq!(dormant.len(), 1);
     assert!(text(&dormant[0]).contains("en sommeil"));
 }
@@ -266,7 +266,7 @@ fn import_reads_utf8_with_bom_and_commas_and_the_documented_example() {
     );
     build_ok(&site);
     let doc = site.html("repertoire/japon/index.html");
-    assert_eq!(select(&doc, "article.partnership").len(), 4);
+    assert_eq!(select(&doc, ".rep-rows li").len(), 4);
 }
 
 #[test]
@@ -384,6 +384,30 @@ fn new_suggests_transliterated_file_names() {
     assert!(r.stderr.contains("« nantes-kobe »"), "{}", r.stderr);
 }
 
+#[test]
+fn a_1500_partnership_country_page_stays_under_300_kb() {
+    // The booklet PDF holds every partnership's full text; the web page
+    // keeps compact rows linking to each partnership's page.
+    let tmp = tempfile::tempdir().unwrap();
+    generate_corpus(&tmp.path().join("content"), 1_500, 1);
+    copy_dir(&project_root().join("themes"), &tmp.path().join("themes"));
+    let r = run_in(
+        tmp.path(),
+        &["build", "--today", SAMPLE_TODAY, "--sans-pdf"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let html =
+        std::fs::read_to_string(tmp.path().join("public/repertoire/pays-jp/index.html")).unwrap();
+    assert!(html.len() < 300 * 1024, "{} octets", html.len());
+    let doc = scraper::Html::parse_document(&html);
+    let rows = select(&doc, ".rep-rows li > a");
+    assert_eq!(rows.len(), 1_500);
+    assert_eq!(
+        rows[0].value().attr("href").map(|h| h.ends_with('/')),
+        Some(true)
+    );
+}
+
 // ---- browser: search on 15,000 partnerships, and print ----
 
 fn node(script: &str, args: &[&str]) -> serde_json::Value {
@@ -419,8 +443,9 @@ impl Lcg {
     }
 }
 
-/// Writes a site of `n` partnerships across 30 country directories.
-fn generate_corpus(content: &Path, n: usize) {
+/// Writes a site of `n` partnerships across the first `countries` (at
+/// most 30) country directories.
+fn generate_corpus(content: &Path, n: usize, countries: usize) {
     const COUNTRIES: &[&str] = &[
         "JP", "MG", "SN", "BF", "ML", "MA", "TN", "LB", "PS", "AM", "VN", "KH", "LA", "BJ", "TG",
         "NE", "MR", "CM", "HT", "AR", "BR", "CL", "MX", "CO", "PE", "US", "CA", "PL", "RO", "UA",
@@ -502,7 +527,8 @@ fn generate_corpus(content: &Path, n: usize) {
     .unwrap();
     std::fs::create_dir_all(content).unwrap();
     std::fs::write(content.join("site.yaml"), site).unwrap();
-    for (ci, code) in COUNTRIES.iter().enumerate() {
+    let countries = &COUNTRIES[..countries.clamp(1, COUNTRIES.len())];
+    for (ci, code) in countries.iter().enumerate() {
         let dir = content.join(format!("repertoire/pays-{}", code.to_lowercase()));
         std::fs::create_dir_all(&dir).unwrap();
         let idx = format!(
@@ -512,7 +538,7 @@ fn generate_corpus(content: &Path, n: usize) {
         std::fs::write(dir.join("_index.md"), idx).unwrap();
     }
     for i in 0..n {
-        let code = COUNTRIES[i % COUNTRIES.len()];
+        let code = countries[i % countries.len()];
         let k = 2 + r.next(2);
         let town = word(&mut r, k);
         let partner = word(&mut r, 3);
@@ -540,9 +566,12 @@ fn generate_corpus(content: &Path, n: usize) {
 #[test]
 fn search_answers_under_100_ms_on_15000_partnerships() {
     let tmp = tempfile::tempdir().unwrap();
-    generate_corpus(&tmp.path().join("content"), 15_000);
+    generate_corpus(&tmp.path().join("content"), 15_000, 30);
     copy_dir(&project_root().join("themes"), &tmp.path().join("themes"));
-    let r = run_in(tmp.path(), &["build", "--today", SAMPLE_TODAY]);
+    let r = run_in(
+        tmp.path(),
+        &["build", "--today", SAMPLE_TODAY, "--sans-pdf"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let public = tmp.path().join("public");
     let out = node("repertoire-search.mjs", &[public.to_str().unwrap()]);
@@ -625,10 +654,7 @@ fn a_country_directory_prints_as_a_booklet() {
     );
     let all = flat(&pages.join(" "));
     let doc = site.html("repertoire/japon/index.html");
-    let titles: Vec<String> = select(&doc, "article.partnership h5 a")
-        .iter()
-        .map(text)
-        .collect();
+    let titles: Vec<String> = select(&doc, ".rep-rows li > a").iter().map(text).collect();
     assert_eq!(titles.len(), 11);
     for t in &titles {
         assert!(all.contains(&flat(t)), "« {t} » absent du PDF");

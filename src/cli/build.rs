@@ -34,6 +34,9 @@ pub(crate) struct BuildArgs {
     /// Ne pas produire l'index de recherche des répertoires (construction plus rapide)
     #[arg(long)]
     sans_recherche: bool,
+    /// Ne pas produire les éditions PDF (lettres et répertoires) ni leurs liens (construction plus rapide)
+    #[arg(long)]
+    sans_pdf: bool,
 }
 
 #[derive(Args, Clone)]
@@ -62,6 +65,14 @@ pub(crate) fn run_build(a: BuildArgs, write: bool, verbosity: Verbosity) -> Exit
         base_url: a.base_url,
         strict: a.strict,
         search_index: !a.sans_recherche,
+        pdf: cufpress::render::pdf::Settings {
+            mode: if a.sans_pdf {
+                cufpress::render::pdf::Mode::Off
+            } else {
+                cufpress::render::pdf::Mode::Build
+            },
+            cache: None,
+        },
         ..a.site.options()
     };
     let start = std::time::Instant::now();

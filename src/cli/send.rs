@@ -304,6 +304,11 @@ fn server_reply(e: &lettre::transport::smtp::Error) -> String {
 fn message_bytes(a: &SendArgs) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let opts = cufpress::Options {
         search_index: false,
+        // The e-mail links its PDF; the PDF itself is not needed here.
+        pdf: cufpress::render::pdf::Settings {
+            mode: cufpress::render::pdf::Mode::Lazy,
+            cache: None,
+        },
         ..a.site.options()
     };
     // Photos come from the image cache a build filled: a test send does

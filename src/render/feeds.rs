@@ -101,8 +101,11 @@ pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Output {
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
     for path in paths {
-        let Some(dir) = path.strip_suffix("index.html") else {
-            continue;
+        // Pages, and the PDF editions (`.pdf` among the generated files).
+        let dir = match path.strip_suffix("index.html") {
+            Some(dir) => dir,
+            None if path.ends_with(".pdf") => path.as_str(),
+            None => continue,
         };
         // The back-office is no page of the site.
         if path.starts_with(crate::render::admin::ADMIN_DIR) {

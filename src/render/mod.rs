@@ -8,6 +8,7 @@ pub mod email;
 pub mod feeds;
 pub mod ics;
 pub mod images;
+pub mod pdf;
 pub mod programmes;
 pub mod repertoire;
 pub mod theme;
@@ -42,6 +43,10 @@ pub struct RenderContext<'a> {
     pub today: NaiveDate,
     /// Whether the répertoire's search index is written.
     pub search_index: bool,
+    /// What the PDF step does (build, off, lazy) and its cache.
+    pub pdf: pdf::Settings,
+    /// The image step's files (variants), for the PDFs' images.
+    pub image_files: &'a [Output],
     /// The site-wide template data, made once (see [`views::site_value`]).
     pub site_value: std::sync::OnceLock<tera::Value>,
     /// Indices of the dated events in calendar order, found once (see
@@ -117,6 +122,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(repertoire::RepertoireRenderer),
         Box::new(email::EmailRenderer),
         Box::new(admin::AdminRenderer),
+        Box::new(pdf::PdfRenderer),
     ]
 }
 

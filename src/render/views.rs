@@ -258,6 +258,8 @@ pub struct LetterSummary<'a> {
     pub preheader: Option<&'a str>,
     /// Number of articles.
     pub count: usize,
+    /// Its PDF edition, when this build makes PDFs.
+    pub pdf_url: Option<String>,
 }
 
 impl<'a> LetterSummary<'a> {
@@ -273,6 +275,7 @@ impl<'a> LetterSummary<'a> {
             url: ctx.url(&format!("/lettres/{}/", l.id)),
             preheader: f.preheader.as_deref(),
             count: l.articles.len(),
+            pdf_url: crate::render::pdf::letter_url(ctx, &l.id),
         }
     }
 }

@@ -192,6 +192,9 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     if let Some(bytes) = served.outputs.get(&key) {
         let bytes = bytes.clone();
         drop(served);
+        if bytes.starts_with(crate::render::pdf::JOB_MAGIC) {
+            return Some(typeset_on_request(hub, root, &key, &bytes));
+        }
         if admin {
             return Some(
                 Response::new(200, content_type(&key), bytes.to_vec())
@@ -211,6 +214,28 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     drop(served);
     let bytes = read_inside(root, &disk)?;
     Some(body(200, content_type(rel), &bytes))
+}
+
+/// A PDF that `serve` published as its job: typeset now (through the
+/// site's PDF cache) and kept in place of the job until the next change.
+fn typeset_on_request(hub: &Hub, root: &Path, key: &str, job: &Arc<Vec<u8>>) -> Response {
+    let cache = crate::render::pdf::Cache {
+        dir: crate::render::pdf::cache_dir(root),
+        writable: true,
+    };
+    let image = |p: &str| hub.read().outputs.get(p).map(|b| b.to_vec());
+    match crate::render::pdf::serve_bytes(job, Some(&cache), &image) {
+        Some(Ok(pdf)) => {
+            let mut s = hub.served.write().unwrap_or_else(|e| e.into_inner());
+            if s.outputs.get(key).is_some_and(|b| Arc::ptr_eq(b, job)) {
+                s.outputs.insert(key.to_string(), Arc::new(pdf.clone()));
+            }
+            drop(s);
+            body(200, "application/pdf", &pdf)
+        }
+        Some(Err(d)) => html_response(500, &preview::error_page(&[d])),
+        None => body(200, content_type(key), job),
+    }
 }
 
 /// The file at `disk`, only if it is a plain file whose real path, links

@@ -92,8 +92,14 @@ pub fn run(opts: &ServeOptions) -> Result<(), String> {
         root: root.clone(),
         base_url: Some(base_url.clone()),
         search_index: true,
+        // PDFs are typeset when asked for (see `http::file`), not on every save.
+        pdf: crate::render::pdf::Settings {
+            mode: crate::render::pdf::Mode::Lazy,
+            cache: None,
+        },
         ..opts.site.clone()
-    };
+    }
+    .with_pdf_cache(true);
     let hub = Arc::new(Hub {
         served: RwLock::new(Served::default()),
         clients: Mutex::new(Vec::new()),

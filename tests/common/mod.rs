@@ -80,7 +80,7 @@ pub fn sample_image_cache() -> &'static Path {
             &work.path().join("content"),
         );
         copy_dir(&project_root().join("themes"), &work.path().join("themes"));
-        let run = run_in(work.path(), &["build", "--today", SAMPLE_TODAY]);
+        let run = run_in(work.path(), &["build", "--today", SAMPLE_TODAY, "--sans-pdf"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let built = work.path().join(".cufpress-cache/images");
         let _ = std::fs::remove_file(built.join("sources.tsv"));
@@ -158,8 +158,17 @@ impl TempSite {
         std::fs::write(p, text).unwrap();
     }
 
-    /// `cufpress build --today SAMPLE_TODAY EXTRA…` in this site.
+    /// `cufpress build --today SAMPLE_TODAY --sans-pdf EXTRA…` in this
+    /// site: typesetting the PDFs in every test build would slow the whole
+    /// suite; tests/pdf.rs builds them with [`TempSite::build_with_pdf`].
     pub fn build(&self, extra: &[&str]) -> Run {
+        let mut args = vec!["build", "--today", SAMPLE_TODAY, "--sans-pdf"];
+        args.extend_from_slice(extra);
+        run_in(self.path(), &args)
+    }
+
+    /// `cufpress build --today SAMPLE_TODAY EXTRA…`, PDFs included.
+    pub fn build_with_pdf(&self, extra: &[&str]) -> Run {
         let mut args = vec!["build", "--today", SAMPLE_TODAY];
         args.extend_from_slice(extra);
         run_in(self.path(), &args)

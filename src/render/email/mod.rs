@@ -211,6 +211,8 @@ pub struct EmailView<'a> {
     pub date: String,
     /// The letter's web page (root-relative; made absolute later).
     pub online_url: String,
+    /// The letter's PDF edition (root-relative), when the build makes PDFs.
+    pub pdf_url: Option<String>,
     /// Body of `_index.md`, if any.
     pub intro: Option<String>,
     /// Sections in print order.
@@ -340,6 +342,7 @@ impl<'a> EmailView<'a> {
             number: f.number,
             date: crate::dates::long_date(f.date.0),
             online_url: ctx.url(&format!("/lettres/{}/", letter.id)),
+            pdf_url: crate::render::pdf::letter_url(ctx, &letter.id),
             intro: (!letter.index.body.html.trim().is_empty())
                 .then(|| letter.index.body.html.clone()),
             sections,

@@ -48,6 +48,10 @@ pub fn render(ctx: &RenderContext<'_>, letter: &Letter, view: &EmailView<'_>) ->
     t.para(&format!("{}{number} – {}", view.issue_title, view.date));
     t.blank();
     t.para(&format!("Version en ligne\u{a0}: {}", t.link(&page_url)));
+    if let Some(pdf) = &view.pdf_url {
+        let pdf = t.link(&ctx.absolute(pdf.trim_start_matches(&ctx.base_path)));
+        t.para(&format!("Version PDF\u{a0}: {pdf}"));
+    }
     if !letter.index.body.markdown.trim().is_empty() {
         t.blank();
         markdown(&mut t, ctx, &letter.index.body.markdown, &letter.index.path);

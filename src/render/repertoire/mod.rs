@@ -95,6 +95,8 @@ pub struct DirectoryLink<'a> {
     pub url: String,
     /// Number of partnerships.
     pub count: usize,
+    /// Its booklet in PDF, when this build makes PDFs.
+    pub pdf_url: Option<String>,
 }
 
 /// The directories attached to group `slug`.
@@ -107,6 +109,7 @@ pub fn group_directories<'a>(ctx: &'a RenderContext<'a>, slug: &str) -> Vec<Dire
             title: &d.index.front.title,
             url: ctx.url(&format!("/repertoire/{}/", d.slug)),
             count: d.partnerships.len(),
+            pdf_url: crate::render::pdf::booklet_url(ctx, &d.slug),
         })
         .collect()
 }
@@ -150,6 +153,7 @@ struct DirectoryView<'a> {
     authorities: usize,
     group: Option<GroupRef<'a>>,
     html: &'a str,
+    pdf_url: Option<String>,
 }
 
 fn directory_view<'a>(ctx: &'a RenderContext<'a>, d: &'a Directory) -> DirectoryView<'a> {
@@ -182,6 +186,7 @@ fn directory_view<'a>(ctx: &'a RenderContext<'a>, d: &'a Directory) -> Directory
             .as_deref()
             .and_then(|g| group_ref(ctx, g)),
         html: &d.index.body.html,
+        pdf_url: crate::render::pdf::booklet_url(ctx, &d.slug),
     }
 }
 
