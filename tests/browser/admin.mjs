@@ -28,7 +28,7 @@ const web = await serve(path.join(site, "public"));
 const ds = await decapServer(site, mode === "workflow" ? "git" : "fs");
 const b = await browser(ds.api);
 const page = await b.context.newPage();
-page.setDefaultTimeout(20000);
+page.setDefaultTimeout(60000);
 const errors = [];
 page.on("pageerror", (e) => errors.push(e.message));
 page.on("dialog", (d) => d.accept());
@@ -87,7 +87,7 @@ async function choose(name, text, nth = 0) {
 /** Publishes the open entry; resolves once decap-server wrote it. */
 async function publish() {
   const persisted = page.waitForResponse((r) => r.url().includes("/api/v1")
-    && (r.request().postData() || "").includes('"persistEntry"'), { timeout: 20000 });
+    && (r.request().postData() || "").includes('"persistEntry"'), { timeout: 60000 });
   await page.getByRole("button", { name: "Publier", exact: true }).click();
   await page.getByText("Publier maintenant").click();
   const r = await persisted;
@@ -103,7 +103,7 @@ async function refused(want) {
   await page.getByRole("button", { name: "Publier", exact: true }).click();
   await page.getByText("Publier maintenant").click();
   const el = page.getByText(want, { exact: false }).first();
-  await el.waitFor({ timeout: 10000 });
+  await el.waitFor({ timeout: 30000 });
   return (await el.innerText()).trim();
 }
 
@@ -139,7 +139,7 @@ if (mode === "roundtrip") {
   report.ms.roundtrip = Date.now() - t0;
 } else if (mode === "workflow") {
   const action = (name) => page.waitForResponse((r) => r.url().includes("/api/v1")
-    && (r.request().postData() || "").includes(`"${name}"`), { timeout: 20000 });
+    && (r.request().postData() || "").includes(`"${name}"`), { timeout: 60000 });
   await open("articles-2025-09/new");
   await type("title", "Un brouillon relu avant publication");
   await choose("section", "Éditorial");
