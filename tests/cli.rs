@@ -656,7 +656,9 @@ fn on_a_terminal(dir: &Path, cmd: &str, env: &[(&str, &str)]) -> String {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().expect("script (util-linux) is needed for this test");
+    let out = c
+        .output()
+        .expect("script (util-linux) is needed for this test");
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -669,17 +671,27 @@ fn on_a_terminal_images_show_a_progress_bar_and_labels_a_colour() {
         .filter_map(|e| e.ok())
         .find(|e| e.path().extension().is_some_and(|x| x == "jpg"))
         .unwrap();
-    std::fs::copy(some.path(), site.path().join("content/lettres/2025-09/images/photo.jpg"))
-        .unwrap();
+    std::fs::copy(
+        some.path(),
+        site.path().join("content/lettres/2025-09/images/photo.jpg"),
+    )
+    .unwrap();
     site.write(
         "lettres/2025-09/photo.md",
         "---\ntitle: Une photo\nsection: thematique\nsummary: Un résumé.\nimage: images/photo.jpg\nimage_alt: Une photo\n---\nTexte.\n",
     );
     let bin = env!("CARGO_BIN_EXE_cufpress");
-    let tty = on_a_terminal(site.path(), &format!("{bin} build --today {SAMPLE_TODAY}"), &[]);
+    let tty = on_a_terminal(
+        site.path(),
+        &format!("{bin} build --today {SAMPLE_TODAY}"),
+        &[],
+    );
     assert!(tty.contains("Images ["), "no progress bar:\n{tty}");
     assert!(tty.contains("\u{1b}[2K"), "the bar is cleared when done");
-    assert!(tty.contains("\u{1b}[33m") || tty.contains("\u{1b}[1m"), "labels in colour:\n{tty:?}");
+    assert!(
+        tty.contains("\u{1b}[33m") || tty.contains("\u{1b}[1m"),
+        "labels in colour:\n{tty:?}"
+    );
     assert!(tty.contains("Site construit"));
     let plain = on_a_terminal(
         site.path(),
@@ -687,11 +699,17 @@ fn on_a_terminal_images_show_a_progress_bar_and_labels_a_colour() {
         &[("NO_COLOR", "1")],
     );
     assert!(plain.contains("avertissement :"), "{plain}");
-    assert!(!plain.contains("\u{1b}[1m") && !plain.contains("\u{1b}[33m"), "{plain:?}");
+    assert!(
+        !plain.contains("\u{1b}[1m") && !plain.contains("\u{1b}[33m"),
+        "{plain:?}"
+    );
     let quiet = on_a_terminal(
         site.path(),
         &format!("rm -rf .cufpress-cache && {bin} build -q --today {SAMPLE_TODAY}"),
         &[],
     );
-    assert!(!quiet.contains("Images ["), "--quiet draws no bar:\n{quiet}");
+    assert!(
+        !quiet.contains("Images ["),
+        "--quiet draws no bar:\n{quiet}"
+    );
 }

@@ -276,7 +276,7 @@ fn contains(hay: &[u8], needle: &str) -> bool {
 fn builds_are_reproducible_from_two_different_directories() {
     let a = TempSite::sample();
     let b = TempSite::sample();
-    let run = a.build(&[]);
+    let run = a.build_with_pdf(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // The second one from elsewhere, through --root and --output.
     let out_b = b.path().join("public");

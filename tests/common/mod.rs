@@ -80,7 +80,10 @@ pub fn sample_image_cache() -> &'static Path {
             &work.path().join("content"),
         );
         copy_dir(&project_root().join("themes"), &work.path().join("themes"));
-        let run = run_in(work.path(), &["build", "--today", SAMPLE_TODAY, "--sans-pdf"]);
+        let run = run_in(
+            work.path(),
+            &["build", "--today", SAMPLE_TODAY, "--sans-pdf"],
+        );
         assert_eq!(run.code, 0, "{}", run.stderr);
         let built = work.path().join(".cufpress-cache/images");
         let _ = std::fs::remove_file(built.join("sources.tsv"));

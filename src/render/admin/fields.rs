@@ -370,6 +370,11 @@ fn describe(kind: Kind, path: &str, choices: &Choices) -> (&'static str, Node) {
         (Article | Event | Partnership, "themes") => ("Thèmes", themes()),
         (Article, "date") => ("Date", date()),
         (Article, "summary") => ("Résumé (une ou deux phrases)", text()),
+        (Article, "pdf") => (
+            "Édition PDF",
+            map([("widget", s("object")), ("collapsed", Node::Bool(true))]),
+        ),
+        (Article, "pdf.saut_avant") => ("Commencer une nouvelle page dans le PDF", boolean()),
         (Article | Event, "link") => ("Pour plus d'informations (adresse)", url()),
         (Article, "image") => (
             "Image",

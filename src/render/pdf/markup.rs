@@ -52,6 +52,9 @@ struct Node {
     children: Vec<Value>,
 }
 
+/// Longest link target kept in a PDF, in bytes (browsers stop near 2,000).
+pub const MAX_URL: usize = 2_000;
+
 /// The JSON tree of an HTML fragment. `link` maps a link target to an
 /// absolute URL (relative links of the site would not work in a PDF).
 pub fn html_to_nodes(html: &str, link: &dyn Fn(&str) -> String) -> Value {
@@ -94,7 +97,10 @@ pub fn html_to_nodes(html: &str, link: &dyn Fn(&str) -> String) -> Value {
             let href = (name == "a")
                 .then(|| attr(attrs, "href"))
                 .flatten()
-                .map(|h| link(&decode(&h)));
+                .map(|h| link(&decode(&h)))
+                // Typst refuses very long URLs ("URL is too long") and no
+                // PDF reader follows them: such a link prints as its text.
+                .filter(|u| u.len() <= MAX_URL);
             stack.push(Node {
                 tag: name,
                 href,
@@ -261,6 +267,14 @@ mod tests {
 
     fn nodes(html: &str) -> Value {
         html_to_nodes(html, &|h| format!("https://x.org{h}"))
+    }
+
+    #[test]
+    fn a_link_too_long_for_a_pdf_prints_as_text() {
+        let long = format!("<p><a href=\"/{}\">lien</a></p>", "a".repeat(300_000));
+        let v = nodes(&long);
+        assert!(!v.to_string().contains("href"), "{}", &v.to_string()[..200]);
+        assert!(v.to_string().contains("lien"));
     }
 
     #[test]
