@@ -331,6 +331,11 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|w| w.eq_ignore_ascii_case(needle))
 }
 
+/// The origin the link check puts pages under to resolve their links with
+/// the `url` crate, as a browser would on the published site (`.invalid`
+/// is reserved: no real site has it).
+const PAGE_ORIGIN: &str = "http://site.invalid";
+
 /// Root-relative URL of a page (`a/b/index.html` → `/a/b/`), without base path.
 fn page_site_url(page: &str) -> String {
     match page.strip_suffix("index.html") {
@@ -356,22 +361,28 @@ fn resolve_link(raw: &str, page: &str, site: &SiteFiles<'_>) -> Option<Problem> 
         if !first.is_empty() && !site.top.contains(&percent_decode(first)) {
             return None;
         }
-        rest
+        let joined = crate::urls::join(&format!("{PAGE_ORIGIN}/"), &rest);
+        joined.strip_prefix(PAGE_ORIGIN).unwrap_or("/").to_string()
     } else if crate::urls::has_scheme(before_query) || before_query.starts_with("//") {
         return None;
-    } else if before_query.starts_with('/') {
-        match strip_base_path(before_query, &site.base_path) {
+    } else {
+        // A path, absolute or relative: resolved against the published
+        // page's URL as the browser resolves it (dot segments removed; one
+        // climbing above the host's root stays at the root), then taken
+        // back to a path inside the site.
+        let base = format!("{PAGE_ORIGIN}{}{}", site.base_path, page_site_url(page));
+        let joined = crate::urls::join(&base, before_query);
+        let Some(path) = joined.strip_prefix(PAGE_ORIGIN) else {
+            return Some(Problem::Missing {
+                site_path: before_query.to_string(),
+            });
+        };
+        match strip_base_path(path, &site.base_path) {
             Some(p) => p,
             None => return Some(Problem::Outside),
         }
-    } else {
-        let page_url = page_site_url(page);
-        let dir = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
-        format!("{dir}{before_query}")
     };
-    let Some(site_path) = normalise(&percent_decode(&site_path)) else {
-        return Some(Problem::Missing { site_path });
-    };
+    let site_path = percent_decode(&site_path);
     let Some(target) = existing_file(&site_path, &site.files) else {
         return Some(Problem::Missing { site_path });
     };
@@ -417,26 +428,6 @@ fn strip_base_path(path: &str, base_path: &str) -> Option<String> {
     } else {
         rest.starts_with('/').then(|| rest.to_string())
     }
-}
-
-/// Resolves `.` and `..`; None when the path climbs above the site root.
-fn normalise(path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = Vec::new();
-    let trailing = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut out = format!("/{}", parts.join("/"));
-    if trailing && out != "/" {
-        out.push('/');
-    }
-    Some(out)
 }
 
 /// The generated file a site path leads to: `/x/` → `x/index.html`; `/x`
@@ -930,7 +921,34 @@ mod tests {
             "a&b/c/&zz"
         );
         assert_eq!(percent_decode("/caf%C3%A9/%zz"), "/café/%zz");
-        assert_eq!(normalise("/a/b/../c/./").as_deref(), Some("/a/c/"));
-        assert_eq!(normalise("/../x"), None);
+    }
+
+    #[test]
+    fn relative_links_resolve_as_the_browser_does() {
+        // Dot segments and `%2e%2e` land on existing pages; a climb out of
+        // the publication path `/cuf` is outside the site.
+        let outputs = [
+            out(
+                "lettres/2025-09/x/index.html",
+                r#"<a href="../../2025-09/./y/">y</a><a href="%2e%2e/y/">y2</a><a href="../../../agenda/">a</a><a href="/cuf/lettres/2025-09/x/../y/">abs</a><a href="../../../../ailleurs/">out</a><a href="https://site.org/cuf/lettres/./2025-09/y/">full</a>"#,
+            ),
+            out("lettres/2025-09/y/index.html", ""),
+            out("agenda/index.html", ""),
+        ];
+        let d = run(&outputs, &[], "https://site.org/cuf");
+        let all: Vec<String> = d.iter().map(|d| d.to_human()).collect();
+        assert_eq!(d.len(), 1, "{all:#?}");
+        assert!(all[0].contains("hors du site"), "{all:#?}");
+        assert!(all[0].contains("ailleurs"), "{all:#?}");
+        // Published at the host's root, a climb above it stays at the root,
+        // as in the browser (it used to be reported missing).
+        let outputs = [
+            out(
+                "lettres/2025-09/x/index.html",
+                r#"<a href="../../../../../../agenda/">a</a>"#,
+            ),
+            out("agenda/index.html", ""),
+        ];
+        assert_eq!(run(&outputs, &[], "https://site.org"), vec![]);
     }
 }
