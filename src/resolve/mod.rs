@@ -165,6 +165,22 @@ fn error_at<F>(page: &Page<F>, key: &str, message: String, suggestion: String) -
         .with_source(&page.source)
 }
 
+/// True when the front matter writes a value for the top-level `key`
+/// (`start:` left empty, `~` or `null` is no value).
+fn has_value<F>(page: &Page<F>, key: &str) -> bool {
+    let Some(&line) = page.key_lines.get(key) else {
+        return false;
+    };
+    page.source
+        .lines()
+        .nth(line as usize - 1)
+        .and_then(|l| l.split_once(':'))
+        .is_some_and(|(_, v)| {
+            let v = v.trim();
+            !(v.is_empty() || v == "~" || v == "null" || v.starts_with('#'))
+        })
+}
+
 /// Group, theme and body references shared by every kind of page.
 fn check_refs<F>(
     page: &Page<F>,
@@ -465,7 +481,11 @@ fn check_event(e: &Page<EventFront>, known: &Known, diags: &mut Diagnostics) {
             ));
         }
     }
+    // A `start` that is written but invalid was reported when the file was
+    // read: it is not also « missing ».
+    let start_written = has_value(e, "start");
     match (f.start, f.end) {
+        (None, _) if start_written => {}
         (None, _) if f.programme.is_none() => diags.push(error_at(
             e,
             "title",
