@@ -4,36 +4,28 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 /// A long theme label, as a partnership's theme may have.
 const LONG: &str = "Culture, patrimoine matériel et immatériel, industries créatives et échanges artistiques entre les territoires";
 
 fn measure(site: &TempSite, rel: &str, width: u32) -> Vec<serde_json::Value> {
-    let dir = node_tools();
     let shots = project_root().join("target/test-screens");
     std::fs::create_dir_all(&shots).unwrap();
     let name = rel.trim_matches('/').replace('/', "-");
     let shot = shots.join(format!("figures-{name}-{width}.png"));
-    let out = Command::new("node")
-        .arg(dir.join("repertoire-figures.mjs"))
-        .arg(site.path().join("public"))
-        .arg(rel)
-        .arg(width.to_string())
-        .arg(&shot)
-        .current_dir(&dir)
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "repertoire-figures.mjs : {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
+    let public = site.path().join("public");
+    let width = width.to_string();
+    let v = node_json(
+        "repertoire-figures.mjs",
+        &[
+            public.to_str().unwrap(),
+            rel,
+            &width,
+            shot.to_str().unwrap(),
+        ],
     );
     assert!(shot.is_file(), "capture absente : {}", shot.display());
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
     v["rows"].as_array().unwrap().clone()
 }
 

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::process::Command;
-
 use common::*;
 
 const NNBSP: char = '\u{202F}';
@@ -58,25 +56,10 @@ fn no_line_begins_with_high_punctuation_at_375_px() {
         "/repertoire/japon/",
         "/lettres/2025-09/email.html",
     ];
-    let dir = node_tools();
-    let mut args = vec![
-        dir.join("typography-lines.mjs").display().to_string(),
-        public.display().to_string(),
-        "375".to_string(),
-    ];
-    args.extend(pages.iter().map(|p| p.to_string()));
-    let out = Command::new("node")
-        .args(&args)
-        .current_dir(&dir)
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "typography-lines.mjs : {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    let public = public.display().to_string();
+    let mut args = vec![public.as_str(), "375"];
+    args.extend_from_slice(&pages);
+    let v = node_json("typography-lines.mjs", &args);
     let mut problems = Vec::new();
     for p in v["pages"].as_array().unwrap() {
         let path = p["path"].as_str().unwrap();

@@ -11,26 +11,8 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const TYPES = { ".html": "text/html; charset=utf-8", ".css": "text/css", ".js": "text/javascript",
-  ".json": "application/json", ".xml": "application/xml", ".yml": "text/yaml; charset=utf-8",
-  ".png": "image/png", ".jpg": "image/jpeg", ".webp": "image/webp", ".svg": "image/svg+xml" };
-
-/** Serves `root` (a public/ folder, read at each request) on a free port. */
-export function serve(root) {
-  const server = http.createServer((req, res) => {
-    let rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    if (rel.endsWith("/")) rel += "index.html";
-    const file = path.join(root, path.normalize(rel).replace(/^(\.\.[\/\\])+/, ""));
-    fs.readFile(file, (err, data) => {
-      if (err) { res.writeHead(404); res.end("absent"); return; }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-      res.end(data);
-    });
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => {
-    resolve({ url: `http://127.0.0.1:${server.address().port}`, close: () => server.close() });
-  }));
-}
+import { TYPES, CHROMIUM_FLAGS } from "./serve-lib.mjs";
+export { serve } from "./serve-lib.mjs";
 
 function freePort() {
   return new Promise((resolve) => {
@@ -73,8 +55,7 @@ export async function browser(api) {
     headless: true,
     viewport: { width: 1280, height: 900 },
     locale: "fr-FR",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: CHROMIUM_FLAGS,
   });
   const dist = path.join(HERE, "node_modules/decap-cms/dist");
   await context.route("**/*", async (route) => {

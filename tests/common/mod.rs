@@ -123,8 +123,15 @@ pub struct TempSite {
 impl TempSite {
     /// A copy of the sample site (content and theme), with the image cache
     /// of the sample's photos already filled (see [`sample_image_cache`]).
+    ///
+    /// `CUFPRESS_TEST_OWN_IMAGES=1` leaves the cache out (each test encodes
+    /// the photos again, as before the cache was shared): only to measure
+    /// what sharing saves.
     pub fn sample() -> Self {
         let site = Self::with_content(&project_root().join("content"));
+        if std::env::var_os("CUFPRESS_TEST_OWN_IMAGES").is_some() {
+            return site;
+        }
         link_tree(
             sample_image_cache(),
             &site.path().join(".cufpress-cache/images"),
@@ -218,4 +225,23 @@ pub fn node_tools() -> PathBuf {
         "outils de test absents : lancez `bash scripts/setup-test-tools.sh` (installe chromium et les paquets npm)"
     );
     dir
+}
+
+/// Runs `node tests/browser/SCRIPT ARGS…` and parses the JSON it prints;
+/// a failing script fails the test with its output.
+pub fn node_json(script: &str, args: &[&str]) -> serde_json::Value {
+    let dir = node_tools();
+    let out = std::process::Command::new("node")
+        .arg(dir.join(script))
+        .args(args)
+        .current_dir(&dir)
+        .output()
+        .expect("node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{script} : {}\n{stdout}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{script} : {e} : {stdout}"))
 }
