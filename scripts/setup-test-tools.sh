@@ -2,7 +2,7 @@
 # Installs what the browser and validator tests need, once: Debian's
 # chromium, a Java runtime for the W3C Nu checker, and the npm packages of
 # tests/browser (playwright-core, axe-core, vnu-jar, decap-cms and
-# decap-server for the back-office test), strace for the
+# decap-server for the back-office test, lighthouse for the scores), strace for the
 # publishing kill tests, the openssl CLI and Python's aiosmtpd (pinned) for
 # the SMTP relay of tests/smtp/relay.py, poppler-utils for the PDF tests.
 # Idempotent.
@@ -28,7 +28,8 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 if [ ! -d tests/browser/node_modules/playwright-core ] || [ ! -d tests/browser/node_modules/vnu-jar ] \
-  || [ ! -f tests/browser/node_modules/decap-cms/dist/decap-cms.js ] || [ ! -d tests/browser/node_modules/decap-server ]; then
+  || [ ! -f tests/browser/node_modules/decap-cms/dist/decap-cms.js ] || [ ! -d tests/browser/node_modules/decap-server ] \
+  || [ ! -d tests/browser/node_modules/lighthouse ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 AIOSMTPD_VERSION=1.4.6
