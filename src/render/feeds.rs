@@ -94,12 +94,42 @@ fn absolutize(html: &str, ctx: &RenderContext<'_>) -> String {
         .replace("src=\"/", &format!("src=\"{origin}/"))
 }
 
-/// `sitemap.xml` from the list of generated pages: every `index.html`
-/// (the e-mail editions and the 404 page are not pages to index).
-pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Output {
-    let mut out = String::from(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
-    );
+/// Largest sitemap file written, in bytes: readers and crawlers should not
+/// download any data file above 1 MB (the protocol allows 50 MB).
+const SITEMAP_MAX_BYTES: usize = 900_000;
+/// Most URLs in one sitemap file (the protocol's limit).
+const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// True for the sitemap files this module writes (`sitemap.xml`, and the
+/// parts `sitemap-N.xml` of a large site).
+pub fn is_sitemap(path: &str) -> bool {
+    path == "sitemap.xml"
+        || path
+            .strip_prefix("sitemap-")
+            .and_then(|r| r.strip_suffix(".xml"))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The sitemap from the list of generated pages: every `index.html` (the
+/// e-mail editions and the 404 page are not pages to index) and the PDF
+/// editions. One `sitemap.xml` while it stays under 900 KB; beyond, the
+/// URLs go into `sitemap-1.xml`, `sitemap-2.xml` … and `sitemap.xml` is
+/// their index (what robots.txt names either way).
+pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Vec<Output> {
+    sitemap_within(&|p: &str| ctx.absolute(p), paths, SITEMAP_MAX_BYTES)
+}
+
+/// [`sitemap`] with the URL maker and the size limit given.
+fn sitemap_within(
+    absolute: &dyn Fn(&str) -> String,
+    paths: &[String],
+    max_bytes: usize,
+) -> Vec<Output> {
+    const HEAD: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+    const TAIL: &str = "</urlset>\n";
+    let mut parts: Vec<String> = Vec::new();
+    let mut current = String::from(HEAD);
+    let mut count = 0;
     for path in paths {
         // Pages, and the PDF editions (`.pdf` among the generated files).
         let dir = match path.strip_suffix("index.html") {
@@ -111,12 +141,78 @@ pub fn sitemap(ctx: &RenderContext<'_>, paths: &[String]) -> Output {
         if path.starts_with(crate::render::admin::ADMIN_DIR) {
             continue;
         }
-        let _ = writeln!(
-            out,
-            "  <url><loc>{}</loc></url>",
-            xml_escape(&ctx.absolute(&format!("/{dir}")))
+        let entry = format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&absolute(&format!("/{dir}")))
         );
+        if count > 0
+            && (current.len() + entry.len() + TAIL.len() > max_bytes || count == SITEMAP_MAX_URLS)
+        {
+            current.push_str(TAIL);
+            parts.push(std::mem::replace(&mut current, String::from(HEAD)));
+            count = 0;
+        }
+        current.push_str(&entry);
+        count += 1;
     }
-    out.push_str("</urlset>\n");
-    Output::text("sitemap.xml", out)
+    current.push_str(TAIL);
+    if parts.is_empty() {
+        return vec![Output::text("sitemap.xml", current)];
+    }
+    parts.push(current);
+    let mut index = String::from(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut out = Vec::with_capacity(parts.len() + 1);
+    for (i, part) in parts.into_iter().enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        let _ = writeln!(
+            index,
+            "  <sitemap><loc>{}</loc></sitemap>",
+            xml_escape(&absolute(&format!("/{name}")))
+        );
+        out.push(Output::text(name, part));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.push(Output::text("sitemap.xml", index));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_sitemap_is_split_under_its_size_limit_with_an_index() {
+        let abs = |p: &str| format!("https://x.org{p}");
+        let paths: Vec<String> = (0..100)
+            .map(|i| format!("repertoire/pays/p-{i:03}/index.html"))
+            .chain(["lettres/2025-09/email.html".to_string()])
+            .collect();
+        // Small enough: one file, as on the sample site.
+        let one = sitemap_within(&abs, &paths, 1 << 20);
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].path, "sitemap.xml");
+        let text = String::from_utf8(one[0].bytes.clone()).unwrap();
+        assert_eq!(text.matches("<url>").count(), 100);
+        assert!(!text.contains("email.html"));
+        // Over the limit: parts under it, every URL once, and an index.
+        let parts = sitemap_within(&abs, &paths, 2_000);
+        let (index, rest) = parts.split_last().unwrap();
+        assert_eq!(index.path, "sitemap.xml");
+        assert!(rest.len() > 2, "{}", rest.len());
+        let index = String::from_utf8(index.bytes.clone()).unwrap();
+        let mut urls = 0;
+        for (i, part) in rest.iter().enumerate() {
+            assert_eq!(part.path, format!("sitemap-{}.xml", i + 1));
+            assert!(is_sitemap(&part.path));
+            assert!(part.bytes.len() <= 2_000, "{}", part.bytes.len());
+            assert!(index.contains(&format!("<loc>https://x.org/sitemap-{}.xml</loc>", i + 1)));
+            urls += String::from_utf8_lossy(&part.bytes)
+                .matches("<url>")
+                .count();
+        }
+        assert_eq!(urls, 100);
+        assert!(!is_sitemap("sitemap-.xml") && !is_sitemap("sitemap-a.xml"));
+    }
 }

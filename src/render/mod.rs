@@ -161,7 +161,9 @@ pub fn render_all(ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
     if !dups.is_empty() {
         return Err(dups);
     }
-    out.put(feeds::sitemap(ctx, &seen));
+    for map in feeds::sitemap(ctx, &seen) {
+        out.put(map);
+    }
     Ok(warnings)
 }
 

@@ -451,14 +451,27 @@ impl Memo {
             let mut all: Vec<String> = s
                 .outputs
                 .keys()
-                .filter(|p| p.as_str() != "sitemap.xml")
+                .filter(|p| !render::feeds::is_sitemap(p))
                 .cloned()
                 .collect();
             all.sort();
-            let map = render::feeds::sitemap(ctx, &all);
-            if s.outputs.get(&map.path).is_none_or(|o| **o != map.bytes) {
-                changed.push(map.path.clone());
-                s.outputs.insert(map.path, Arc::new(map.bytes));
+            let maps = render::feeds::sitemap(ctx, &all);
+            // Parts of a larger sitemap that the new one no longer has.
+            let gone: Vec<String> = s
+                .outputs
+                .keys()
+                .filter(|p| render::feeds::is_sitemap(p) && !maps.iter().any(|m| &m.path == *p))
+                .cloned()
+                .collect();
+            for p in gone {
+                s.outputs.remove(&p);
+                changed.push(p);
+            }
+            for map in maps {
+                if s.outputs.get(&map.path).is_none_or(|o| **o != map.bytes) {
+                    changed.push(map.path.clone());
+                    s.outputs.insert(map.path, Arc::new(map.bytes));
+                }
             }
         }
         s.generation += 1;

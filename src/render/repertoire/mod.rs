@@ -46,7 +46,7 @@ impl Renderer for RepertoireRenderer {
         let (authorities, (countries, sheets)) = rayon::join(
             || {
                 crate::timings::stage("repertoire: collectivites", || {
-                    one(authorities_page(ctx, &all))
+                    authorities_pages(ctx, &all, out)
                 })
             },
             || {
@@ -325,18 +325,41 @@ struct Letter<'a> {
     authorities: Vec<Authority<'a>>,
 }
 
-fn authorities_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output, Diagnostic> {
-    let mut by_name: BTreeMap<String, Vec<Entry<'_>>> = BTreeMap::new();
+/// An initial in the letters' navigation: where it leads, and how many
+/// authorities and partnerships it holds.
+#[derive(Serialize)]
+struct Initial {
+    letter: String,
+    href: String,
+    authorities: usize,
+    partnerships: usize,
+}
+
+/// Beyond this many partnerships, the list of French authorities is one
+/// page per initial (`/repertoire/collectivites/b/`) under an index of the
+/// initials: a 15,000-partnership network made a 3 MB page in one piece,
+/// and no page should weigh more than 1 MB.
+const AUTHORITIES_ONE_PAGE_MAX: usize = 2_500;
+
+fn authorities_pages(
+    ctx: &RenderContext<'_>,
+    all: &[Entry<'_>],
+    out: &dyn Sink,
+) -> Result<(), Vec<Diagnostic>> {
+    // Sorted as an index is: by the name without its generic head
+    // (« Ville d'Aix-en-Provence » under A), then by the whole name.
+    let mut by_name: BTreeMap<(String, String), Vec<Entry<'_>>> = BTreeMap::new();
     for e in all {
+        let name = fold(&e.page.front.french.name);
         by_name
-            .entry(fold(&e.page.front.french.name))
+            .entry((index_name(&name).to_string(), name))
             .or_default()
             .push(*e);
     }
     let mut countries: BTreeMap<&str, String> = BTreeMap::new();
     let mut letters: Vec<Letter<'_>> = Vec::new();
     let count = by_name.len();
-    for (key, mut list) in by_name {
+    for ((sort, key), mut list) in by_name {
         list.sort_by_cached_key(|e| {
             (
                 fold(&country_label(ctx, e.dir)),
@@ -344,7 +367,7 @@ fn authorities_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output
             )
         });
         let f = &list[0].page.front.french;
-        let initial = key
+        let initial = sort
             .chars()
             .find(|c| c.is_alphanumeric())
             .map_or('#', |c| c.to_ascii_uppercase())
@@ -385,31 +408,151 @@ fn authorities_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output
             }),
         }
     }
-    let m = meta(
-        ctx,
-        "Les collectivités françaises et leurs partenariats",
-        format!(
-            "{count} collectivités françaises et tous leurs partenariats de coopération décentralisée, tous pays confondus."
-        ),
-        "/repertoire/collectivites/",
-        "repertoire",
+    let title = "Les collectivités françaises et leurs partenariats";
+    let description = format!(
+        "{count} collectivités françaises et tous leurs partenariats de coopération décentralisée, tous pays confondus."
     );
-    page(
-        ctx,
-        "collectivites.html",
-        "repertoire/collectivites/",
-        m,
-        |c| {
-            c.insert("letters", &letters);
+    let base = "/repertoire/collectivites/";
+    let split = all.len() > AUTHORITIES_ONE_PAGE_MAX;
+    let initials: Vec<Initial> = letters
+        .iter()
+        .map(|l| Initial {
+            href: if split {
+                ctx.url(&format!("{base}{}/", letter_slug(&l.letter)))
+            } else {
+                format!("#lettre-{}", l.letter)
+            },
+            letter: l.letter.clone(),
+            authorities: l.authorities.len(),
+            partnerships: l.authorities.iter().map(|a| a.partnerships.len()).sum(),
+        })
+        .collect();
+    let one = |path: &str, m, shown: &[Letter<'_>], current: &str| {
+        page(ctx, "collectivites.html", &path[1..], m, |c| {
+            c.insert("letters", shown);
+            c.insert("initials", &initials);
+            c.insert("split", &split);
+            c.insert("current", current);
+            c.insert("index_url", &ctx.url(base));
             c.insert("count", &count);
             c.insert("total", &all.len());
-        },
-    )
+        })
+        .map(|o| out.put(o))
+        .map_err(|e| vec![e])
+    };
+    if !split {
+        return one(
+            base,
+            meta(ctx, title, description, base, "repertoire"),
+            &letters,
+            "",
+        );
+    }
+    one(
+        base,
+        meta(ctx, title, description, base, "repertoire"),
+        &[],
+        "",
+    )?;
+    let mut errors = Vec::new();
+    for (i, l) in letters.iter().enumerate() {
+        let path = format!("{base}{}/", letter_slug(&l.letter));
+        let n = initials[i].authorities;
+        let m = meta(
+            ctx,
+            format!("Collectivités françaises : {}", l.letter),
+            format!(
+                "Les {n} collectivités françaises dont le nom commence par {} et leurs partenariats de coopération décentralisée.",
+                l.letter
+            ),
+            &path,
+            "repertoire",
+        );
+        if let Err(e) = one(&path, m, std::slice::from_ref(l), &l.letter) {
+            errors.extend(e);
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
+}
+
+/// The part of a folded authority name an index sorts by: without its
+/// generic head and the article after it (`ville d'aix-en-provence` →
+/// `aix-en-provence`, `departement de la manche` → `manche`, `region
+/// bretagne` → `bretagne`); the whole name when it has no such head.
+fn index_name(folded: &str) -> &str {
+    const HEADS: &[&str] = &[
+        "communaute d'agglomeration",
+        "communaute de communes",
+        "communaute urbaine",
+        "conseil departemental",
+        "conseil regional",
+        "collectivite",
+        "departement",
+        "eurometropole",
+        "metropole",
+        "commune",
+        "mairie",
+        "region",
+        "ville",
+    ];
+    const ARTICLES: &[&str] = &["de la ", "de l'", "des ", "du ", "de ", "d'"];
+    for head in HEADS {
+        let Some(rest) = folded.strip_prefix(head) else {
+            continue;
+        };
+        let rest = match rest.strip_prefix(' ') {
+            Some(r) => r,
+            None if rest.starts_with('\'') => rest,
+            None => continue,
+        };
+        let rest = ARTICLES
+            .iter()
+            .find_map(|a| rest.strip_prefix(a))
+            .or_else(|| rest.strip_prefix('\''))
+            .unwrap_or(rest)
+            .trim_start();
+        if rest.chars().next().is_some_and(char::is_alphanumeric) {
+            return rest;
+        }
+    }
+    folded
+}
+
+/// The folder of an initial's page: `B` → `b`, `#` (names that begin
+/// with no letter or digit) → `autres`, any other sign by its code point.
+fn letter_slug(letter: &str) -> String {
+    match letter {
+        "#" => "autres".into(),
+        l if l.chars().all(|c| c.is_ascii_alphanumeric()) => l.to_ascii_lowercase(),
+        l => l.chars().map(|c| format!("u{:x}", c as u32)).collect(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn authorities_sort_by_their_proper_name() {
+        for (name, key) in [
+            ("ville d'aix-en-provence", "aix-en-provence"),
+            ("ville de lyon", "lyon"),
+            ("departement de la manche", "manche"),
+            ("region bretagne", "bretagne"),
+            ("region nouvelle-aquitaine", "nouvelle-aquitaine"),
+            ("communaute de communes du pays de retz", "pays de retz"),
+            ("metropole europeenne de lille", "europeenne de lille"),
+            ("villeneuve-sur-lot", "villeneuve-sur-lot"),
+            ("ville", "ville"),
+            ("chartres", "chartres"),
+        ] {
+            assert_eq!(index_name(name), key, "{name}");
+        }
+    }
 
     #[test]
     fn editions_in_words() {
