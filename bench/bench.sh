@@ -10,6 +10,12 @@
 # creating many files right after deleting many others is slow: delete old
 # benchmark folders a while before measuring first builds.
 #
+# The corpus's partnerships are shaped like real entries (about 3 KB each,
+# see examples/gencorpus.rs); SHORT=1 generates the short bodies of the
+# first benchmarks instead, for comparison. The PDF editions are left out
+# of these builds (`--sans-pdf`: they are typeset once and then read from
+# their cache; bench/pdf.sh times them).
+#
 #   bash bench/bench.sh            # full run (corpus 5000/2000/15000, scaling)
 #   QUICK=1 bash bench/bench.sh    # sample site and 1× corpus only
 set -euo pipefail
@@ -17,7 +23,7 @@ cd "$(dirname "$0")/.."
 cargo build --release --quiet --bin cufpress --example gencorpus
 BIN=$PWD/target/release/cufpress
 GEN=$PWD/target/release/examples/gencorpus
-WORK=${BENCH_DIR:-/tmp/cufpress-bench}
+WORK=${BENCH_DIR:-/tmp/cufpress-bench${SHORT:+-short}}
 mkdir -p "$WORK"
 TODAY=2025-09-10
 
@@ -26,7 +32,7 @@ measure() {
   local name=$1 root=$2; shift 2
   local out="$WORK/out-$(echo "$root" | md5sum | cut -c1-8)"
   /usr/bin/time -f '%e %U %S %M' -o "$WORK/time.txt" \
-    "$BIN" build --root "$root" --output "$out" --today "$TODAY" "$@" >/dev/null 2>"$WORK/stderr.txt" \
+    "$BIN" build --root "$root" --output "$out" --today "$TODAY" --sans-pdf "$@" >/dev/null 2>"$WORK/stderr.txt" \
     || { cat "$WORK/stderr.txt"; exit 1; }
   read -r wall user sys rss_kb < "$WORK/time.txt"
   local files
@@ -41,7 +47,7 @@ header() {
 }
 
 corpus() { # corpus DIR FACTOR
-  [ -d "$1/content" ] || "$GEN" "$1" --articles $((5000 * $2)) --events $((2000 * $2)) --partnerships $((15000 * $2)) 2>/dev/null
+  [ -d "$1/content" ] || "$GEN" "$1" --articles $((5000 * $2)) --events $((2000 * $2)) --partnerships $((15000 * $2)) ${SHORT:+--courts} 2>/dev/null
 }
 
 echo "cufpress $(git rev-parse --short HEAD 2>/dev/null || echo '?'), $(nproc) cores, $(date -u +%Y-%m-%d)"
@@ -78,5 +84,5 @@ if [ -z "${QUICK:-}" ]; then
 fi
 echo
 echo "E-mail edition of one issue (corpus 1×, $(find "$WORK/corpus-1/content/lettres" -mindepth 1 -maxdepth 1 -type d | wc -l) issues, median and slowest):"
-CUFPRESS_TIMINGS=1 "$BIN" check --root "$WORK/corpus-1" --today "$TODAY" --sans-recherche 2>&1 >/dev/null \
+CUFPRESS_TIMINGS=1 "$BIN" check --root "$WORK/corpus-1" --today "$TODAY" --sans-recherche --sans-pdf 2>&1 >/dev/null \
   | grep 'email: un numéro' | sed 's/^\[temps\] */  /'

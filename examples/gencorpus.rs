@@ -143,6 +143,9 @@ struct Args {
     events: usize,
     partnerships: usize,
     seed: u64,
+    /// The short partnership bodies of the first benchmarks (a paragraph of
+    /// three sentences), for comparison with earlier figures.
+    short_bodies: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -153,6 +156,7 @@ fn parse_args() -> Result<Args, String> {
         events: 2000,
         partnerships: 15000,
         seed: 2025,
+        short_bodies: false,
     };
     while let Some(x) = it.next() {
         let mut num = |name: &str| -> Result<u64, String> {
@@ -165,13 +169,14 @@ fn parse_args() -> Result<Args, String> {
             "--events" => a.events = num("--events")? as usize,
             "--partnerships" => a.partnerships = num("--partnerships")? as usize,
             "--seed" => a.seed = num("--seed")?,
+            "--courts" | "--short-bodies" => a.short_bodies = true,
             o if !o.starts_with("--") && a.out.as_os_str().is_empty() => a.out = o.into(),
             o => return Err(format!("argument inconnu : {o}")),
         }
     }
     if a.out.as_os_str().is_empty() {
         return Err(
-            "usage : gencorpus DOSSIER [--articles N] [--events N] [--partnerships N] [--seed S]"
+            "usage : gencorpus DOSSIER [--articles N] [--events N] [--partnerships N] [--seed S] [--courts]"
                 .into(),
         );
     }
@@ -222,7 +227,7 @@ fn main() {
     write_groups(&content);
     write_letters(&mut r, &content, args.articles, &image);
     write_events(&mut r, &content, args.events);
-    write_repertoire(&mut r, &content, args.partnerships);
+    write_repertoire(&mut r, &content, args.partnerships, args.short_bodies);
     eprintln!(
         "Corpus écrit dans {} : {} articles, {} événements, {} partenariats.",
         args.out.display(),
@@ -395,7 +400,7 @@ const MORE_COUNTRIES: &[(&str, &str, &str)] = &[
     ("gabon", "Gabon", "GA"),
 ];
 
-fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize) {
+fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize, short: bool) {
     let mut countries: Vec<(&str, &str, Option<&str>, &str)> = GROUPS
         .iter()
         .filter(|g| !g.3.is_empty())
@@ -415,27 +420,154 @@ fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize) {
     }
     for p in 0..partnerships {
         let (slug, _, _, _) = countries[p % countries.len()];
-        let town = format!("{} {}", r.pick(TOWNS), p / 7);
-        let status = if r.chance(10) {
-            "status: en-sommeil\n"
+        let text = if short {
+            short_partnership(r, p)
         } else {
-            ""
+            partnership(r, p)
         };
         write(
             &content.join(format!("repertoire/{slug}/partenariat-{p:05}.md")),
-            &format!(
-                "---\nfrench:\n  name: \"{town}\"\n  type: {}\n  region: \"{}\"\n  department: \"Département {}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {}\"\nkind: {}\nsince: {}\n{status}themes: [{}, {}]\nprojects:\n  - title: \"{}\"\n    years: \"2019-2022\"\n    funding: [MEAE, AFD FICOL]\n---\n\n{}\n",
-                r.pick(TYPES),
-                r.pick(REGIONS),
-                r.below(95) + 1,
-                r.below(20),
-                r.pick(KINDS),
-                1960 + r.below(65),
-                r.pick(THEMES),
-                r.pick(THEMES),
-                r.pick(OBJECTS),
-                paragraph(r, 3)
-            ),
+            &text,
         );
+    }
+}
+
+/// The first benchmarks' partnership: one project, one paragraph.
+fn short_partnership(r: &mut Rng, p: usize) -> String {
+    let town = format!("{} {}", r.pick(TOWNS), p / 7);
+    let status = if r.chance(10) {
+        "status: en-sommeil\n"
+    } else {
+        ""
+    };
+    let (ty, region, dep, pregion, kind) = (
+        r.pick(TYPES),
+        r.pick(REGIONS),
+        r.below(95) + 1,
+        r.below(20),
+        r.pick(KINDS),
+    );
+    let since = 1960 + r.below(65);
+    let (t1, t2, project) = (r.pick(THEMES), r.pick(THEMES), r.pick(OBJECTS));
+    let body = paragraph(r, 3);
+    format!(
+        "---\nfrench:\n  name: \"{town}\"\n  type: {ty}\n  region: \"{region}\"\n  department: \"Département {dep}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {pregion}\"\nkind: {kind}\nsince: {since}\n{status}themes: [{t1}, {t2}]\nprojects:\n  - title: \"{project}\"\n    years: \"2019-2022\"\n    funding: [MEAE, AFD FICOL]\n---\n\n{body}\n"
+    )
+}
+
+const FUNDERS: &[&str] = &[
+    "MEAE",
+    "AFD FICOL",
+    "Fonds propres",
+    "Union européenne",
+    "Agence de l'eau",
+    "Région",
+    "CLAIR",
+    "Fondation de France",
+];
+const ROLES: &[&str] = &[
+    "Chargée de mission coopération",
+    "Direction des relations internationales",
+    "Élu délégué aux jumelages",
+    "Comité de jumelage",
+    "Responsable des projets",
+];
+const HEADINGS: &[&str] = &[
+    "Historique",
+    "Objectifs",
+    "Actions menées",
+    "Perspectives",
+    "Acteurs associés",
+];
+const ACTIONS: &[&str] = &[
+    "missions d'expertise technique des agents municipaux",
+    "accueil de stagiaires et de jeunes volontaires",
+    "construction de bornes-fontaines dans les quartiers périphériques",
+    "formation des élus à la maîtrise d'ouvrage communale",
+    "échanges entre établissements scolaires",
+    "appui à l'état civil et à la fiscalité locale",
+    "festival culturel croisé tous les deux ans",
+    "plan communal de gestion des déchets ménagers",
+];
+
+/// A partnership shaped like a real entry of the printed répertoires (about
+/// 3 KB): 2–5 paragraphs under headings, a list, links, 1–3 projects with
+/// their funding and 1–2 contacts.
+fn partnership(r: &mut Rng, p: usize) -> String {
+    let town_name = r.pick(TOWNS);
+    let town = format!("{town_name} {}", p / 7);
+    let slug = town_name.to_lowercase().replace([' ', '\''], "-");
+    let status = if r.chance(10) {
+        "status: en-sommeil\n"
+    } else {
+        ""
+    };
+    let (ty, region, dep, pregion, kind) = (
+        r.pick(TYPES),
+        r.pick(REGIONS),
+        r.below(95) + 1,
+        r.below(20),
+        r.pick(KINDS),
+    );
+    let since = 1960 + r.below(65);
+    let (t1, t2) = (r.pick(THEMES), r.pick(THEMES));
+    let themes = if t1 == t2 {
+        t1.to_string()
+    } else {
+        format!("{t1}, {t2}")
+    };
+    let mut fm = format!(
+        "---\nfrench:\n  name: \"{town}\"\n  type: {ty}\n  region: \"{region}\"\n  department: \"Département {dep}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {pregion}\"\nkind: {kind}\nsince: {since}\n{status}themes: [{themes}]\nprojects:\n"
+    );
+    for _ in 0..1 + r.below(3) {
+        let title = capitalise(OBJECTS[r.below(OBJECTS.len())]);
+        let start = 2000 + r.below(24);
+        let end = start + 1 + r.below(4);
+        let (f1, f2) = (r.pick(FUNDERS), r.pick(FUNDERS));
+        let funding = if f1 == f2 {
+            f1.to_string()
+        } else {
+            format!("{f1}, {f2}")
+        };
+        let _ = write!(
+            fm,
+            "  - title: \"{title}\"\n    years: \"{start}-{end}\"\n    funding: [{funding}]\n"
+        );
+    }
+    fm.push_str("contacts:\n");
+    for c in 0..1 + r.below(2) {
+        let role = r.pick(ROLES);
+        let _ = write!(
+            fm,
+            "  - name: \"{role}\"\n    role: \"Suivi du partenariat\"\n    email: contact{c}@{slug}-{p}.example\n"
+        );
+    }
+    fm.push_str("---\n\n");
+    let sections = 2 + r.below(4);
+    for (i, heading) in HEADINGS.iter().take(sections).enumerate() {
+        let _ = writeln!(fm, "## {heading}\n");
+        let sentences = 4 + r.below(3);
+        let para = paragraph(r, sentences);
+        let _ = writeln!(fm, "{para}\n");
+        if i == 1 {
+            for _ in 0..3 + r.below(3) {
+                let action = r.pick(ACTIONS);
+                let _ = writeln!(fm, "- {action} ;");
+            }
+            fm.push('\n');
+        }
+    }
+    let _ = writeln!(
+        fm,
+        "Pour en savoir plus : [le site de la collectivité](https://www.{slug}-{p}.example/cooperation) et [la fiche de l'Atlas de la coopération décentralisée](https://pastel.diplomatie.gouv.fr/cncdext/dyn/public/atlas/ficheCollectivite.html?id={p})."
+    );
+    fm
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
     }
 }
