@@ -43,11 +43,24 @@ impl Renderer for RepertoireRenderer {
         // The one big page, the few country pages and the many sheets run
         // side by side: in a row, the single-page steps would leave the
         // other cores idle.
-        let (authorities, (countries, sheets)) = rayon::join(
+        // The search index (one long single-threaded step) runs beside
+        // them too: after them, it left a core idle for most of a second.
+        let ((authorities, index), (countries, sheets)) = rayon::join(
             || {
-                crate::timings::stage("repertoire: collectivites", || {
-                    authorities_pages(ctx, &all, out)
-                })
+                rayon::join(
+                    || {
+                        crate::timings::stage("repertoire: collectivites", || {
+                            authorities_pages(ctx, &all, out)
+                        })
+                    },
+                    || {
+                        ctx.search_index.then(|| {
+                            crate::timings::stage("repertoire: index", || {
+                                serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
+                            })
+                        })
+                    },
+                )
             },
             || {
                 rayon::join(
@@ -67,10 +80,7 @@ impl Renderer for RepertoireRenderer {
         take(authorities);
         take(countries);
         take(sheets);
-        if ctx.search_index {
-            let json = crate::timings::stage("repertoire: index", || {
-                serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
-            });
+        if let Some(json) = index {
             out.put(Output::text("repertoire/index.json", json));
         }
         if errs.is_empty() {
