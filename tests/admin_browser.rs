@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use common::{TempSite, node_tools, project_root};
+use common::{TempSite, node_json, node_tools, project_root};
 
 /// One browser at a time: three Chromiums with a 5 MB CMS bundle each on a
 /// 2-core machine made page loads miss their timeouts.
@@ -31,19 +31,7 @@ fn node(args: &[&str]) -> serde_json::Value {
             .is_file(),
         "decap-cms absent : lancez `bash scripts/setup-test-tools.sh`"
     );
-    let out = Command::new("node")
-        .arg(dir.join("admin.mjs"))
-        .args(args)
-        .current_dir(&dir)
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "admin.mjs : {}\n{stdout}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or("")).expect("JSON report")
+    node_json("admin.mjs", args)
 }
 
 fn shots() -> PathBuf {

@@ -30,7 +30,8 @@ fn lighthouse_scores_on_the_pages_readers_open() {
         .port()
         .to_string();
     let base = format!("http://127.0.0.1:{port}");
-    let r = site.build(&["--base-url", &base]);
+    // With the PDF editions, so that their links are on the pages.
+    let r = site.build_with_pdf(&["--base-url", &base]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let public = site.path().join("public");
     let mut args = vec![public.to_str().unwrap(), "--port", &port];

@@ -243,5 +243,10 @@ pub fn node_json(script: &str, args: &[&str]) -> serde_json::Value {
         "{script} : {}\n{stdout}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_str(stdout.trim()).unwrap_or_else(|e| panic!("{script} : {e} : {stdout}"))
+    // The report is the whole output, or its last line after the
+    // script's progress lines.
+    let text = stdout.trim();
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(text.lines().last().unwrap_or("")))
+        .unwrap_or_else(|e| panic!("{script} : {e} : {stdout}"))
 }
