@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Latency of `cufpress serve`: median time from an article's write to the
-# reload message, over 20 edits, on the sample site and on the generated
+# Latency of `cufpress serve`: median time from an article's (then a
+# partnership's) write to the reload message, over 20 edits, on the sample site and on the generated
 # corpus (examples/gencorpus.rs). Both are copied first: the bench edits them.
 #
 #   bash bench/serve.sh                              # sample + corpus
@@ -16,3 +16,4 @@ rm -rf "$WORK/sample" && mkdir -p "$WORK/sample" && cp -r content themes "$WORK/
 [ -d "$WORK/corpus/content" ] || ./target/release/examples/gencorpus "$WORK/corpus" 2>/dev/null
 rm -rf "$WORK/corpus-copy" && cp -r "$WORK/corpus" "$WORK/corpus-copy"
 ./target/release/examples/serve_bench "$WORK/corpus-copy" --edits "$EDITS"
+./target/release/examples/serve_bench "$WORK/corpus-copy" --edits "$EDITS" --partenariat

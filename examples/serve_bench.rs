@@ -1,10 +1,11 @@
 //! Latency of `cufpress serve`: time from an article's write to the reload
 //! message, median over several edits (see bench/serve.sh):
 //!
-//! `cargo run --release --example serve_bench -- SITE [--edits 20] [--bin target/release/cufpress]`
+//! `cargo run --release --example serve_bench -- SITE [--edits 20] [--partenariat] [--bin target/release/cufpress]`
 //!
-//! SITE is modified during the run (one article gets a line appended, then
-//! restored): pass a copy. Each edit waits for the link check that follows
+//! SITE is modified during the run (one article, or with `--partenariat`
+//! one partnership of a répertoire, gets a line appended, then restored):
+//! pass a copy. Each edit waits for the link check that follows
 //! the reload (`verifie` event) before the next one.
 
 use std::io::{BufRead, BufReader, Write};
@@ -30,7 +31,11 @@ fn main() {
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/cufpress"),
         PathBuf::from,
     );
-    let article = first_article(&site.join("content/lettres"));
+    let article = if args.iter().any(|a| a == "--partenariat") {
+        first_article(&site.join("content/repertoire"))
+    } else {
+        first_article(&site.join("content/lettres"))
+    };
     let original = std::fs::read_to_string(&article).expect("article");
     let started = Instant::now();
     let mut child = Command::new(&bin)
@@ -60,8 +65,9 @@ fn main() {
     times.sort();
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     println!(
-        "{}: {} modifications, médiane {:.1} ms (min {:.1}, max {:.1})",
+        "{} ({}): {} modifications, médiane {:.1} ms (min {:.1}, max {:.1})",
         site.display(),
+        article.strip_prefix(&site).unwrap_or(&article).display(),
         times.len(),
         ms(times[times.len() / 2]),
         ms(times[0]),
@@ -78,7 +84,7 @@ fn first_article(letters: &Path) -> PathBuf {
     found
         .into_iter()
         .next()
-        .expect("an article under content/lettres")
+        .expect("a page under content/lettres or content/repertoire")
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

@@ -47,6 +47,22 @@ impl ChangeSet {
         ids.dedup();
         Some(ids)
     }
+
+    /// The répertoires (folder names under `repertoire/`) whose files
+    /// changed, when only répertoires changed.
+    pub fn directories_only(&self) -> Option<Vec<&str>> {
+        let mut slugs: Vec<&str> = self
+            .files
+            .iter()
+            .map(|f| {
+                let rest = f.strip_prefix("content/repertoire/")?;
+                let (slug, _) = rest.split_once('/')?;
+                Some(slug)
+            })
+            .collect::<Option<_>>()?;
+        slugs.dedup();
+        Some(slugs)
+    }
 }
 
 #[cfg(test)]
@@ -65,5 +81,13 @@ mod tests {
         let t = ChangeSet::new(["themes/cuf/templates/base.html".to_string()]);
         assert!(!t.only_under(&["lettres/"]));
         assert_eq!(t.letters_only(), None);
+        assert_eq!(t.directories_only(), None);
+        let r = ChangeSet::new([
+            "content/repertoire/japon/a.md".to_string(),
+            "content/repertoire/japon/b.md".to_string(),
+            "content/repertoire/senegal/_index.md".to_string(),
+        ]);
+        assert_eq!(r.directories_only(), Some(vec!["japon", "senegal"]));
+        assert_eq!(c.directories_only(), None);
     }
 }

@@ -244,7 +244,7 @@ impl Renderer for PdfRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
-        render_some(ctx, out, true, true)
+        render_some(ctx, out, Pick::All, Pick::All)
     }
 
     fn render_changed(
@@ -253,40 +253,67 @@ impl Renderer for PdfRenderer {
         changes: &crate::render::changes::ChangeSet,
         out: &dyn Sink,
     ) -> Option<Rendered> {
-        // Booklets read répertoires, groups and site.yaml; letters read
-        // everything else too (agenda, programmes, groups, site.yaml).
-        if changes.only_under(&["repertoire/"]) {
-            Some(render_some(ctx, out, false, true))
+        // Booklets read répertoires, groups and site.yaml: a change in one
+        // répertoire's folder redoes that booklet only. A letter's PDF
+        // reads its own folder, the agenda, programmes, groups and
+        // site.yaml: a change inside issues' folders redoes those letters.
+        if let Some(slugs) = changes.directories_only() {
+            Some(render_some(ctx, out, Pick::Nothing, Pick::Only(slugs)))
+        } else if let Some(ids) = changes.letters_only() {
+            Some(render_some(ctx, out, Pick::Only(ids), Pick::Nothing))
+        } else if changes.only_under(&["repertoire/"]) {
+            Some(render_some(ctx, out, Pick::Nothing, Pick::All))
         } else if changes.only_under(&["lettres/", "agenda/", "programmes/"]) {
-            Some(render_some(ctx, out, true, false))
+            Some(render_some(ctx, out, Pick::All, Pick::Nothing))
         } else {
             None
         }
     }
 }
 
+/// Which letters or booklets to redo: all, those named (issue ids,
+/// répertoire folder names), or none.
+enum Pick<'a> {
+    All,
+    Only(Vec<&'a str>),
+    Nothing,
+}
+
+impl Pick<'_> {
+    fn has(&self, id: &str) -> bool {
+        match self {
+            Pick::All => true,
+            Pick::Only(ids) => ids.contains(&id),
+            Pick::Nothing => false,
+        }
+    }
+}
+
 /// The letters' and/or the booklets' PDFs (or their jobs, in lazy mode).
-fn render_some(ctx: &RenderContext<'_>, out: &dyn Sink, letters: bool, booklets: bool) -> Rendered {
+fn render_some(
+    ctx: &RenderContext<'_>,
+    out: &dyn Sink,
+    letters: Pick<'_>,
+    booklets: Pick<'_>,
+) -> Rendered {
     if ctx.pdf.mode == Mode::Off {
         return Ok(Vec::new());
     }
     let mut jobs: Vec<(String, Job)> = Vec::new();
-    if letters {
-        let made: Vec<(String, Job)> = (0..ctx.site.letters.len())
-            .into_par_iter()
-            .map(|li| (letter_path(&ctx.site.letters[li].id), letter::job(ctx, li)))
-            .collect();
-        jobs.extend(made);
-    }
-    if booklets {
-        let made: Vec<(String, Job)> = ctx
-            .site
-            .directories
-            .par_iter()
-            .map(|d| (booklet_path(&d.slug), booklet::job(ctx, d)))
-            .collect();
-        jobs.extend(made);
-    }
+    let made: Vec<(String, Job)> = (0..ctx.site.letters.len())
+        .into_par_iter()
+        .filter(|&li| letters.has(&ctx.site.letters[li].id))
+        .map(|li| (letter_path(&ctx.site.letters[li].id), letter::job(ctx, li)))
+        .collect();
+    jobs.extend(made);
+    let made: Vec<(String, Job)> = ctx
+        .site
+        .directories
+        .par_iter()
+        .filter(|d| booklets.has(&d.slug))
+        .map(|d| (booklet_path(&d.slug), booklet::job(ctx, d)))
+        .collect();
+    jobs.extend(made);
     if ctx.pdf.mode == Mode::Lazy {
         for (path, job) in jobs {
             out.put(Output {

@@ -29,9 +29,46 @@ impl Renderer for RepertoireRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
+        render_some(ctx, out, &|_| true)
+    }
+
+    fn ignores(&self) -> &'static [&'static str] {
+        // Letters, events and programmes are not part of any répertoire page.
+        &["lettres/", "agenda/", "programmes/"]
+    }
+
+    fn render_changed(
+        &self,
+        ctx: &RenderContext<'_>,
+        changes: &crate::render::changes::ChangeSet,
+        out: &dyn Sink,
+    ) -> Option<Rendered> {
+        if changes.only_under(self.ignores()) {
+            return Some(Ok(Vec::new()));
+        }
+        // An edit inside répertoires' folders redoes those directories'
+        // pages and all their sheets (a sheet shows its number in the
+        // booklet, which the order of its directory's entries decides),
+        // and the pages made from every directory: the index, the French
+        // authorities, the search index.
+        let slugs = changes.directories_only()?;
+        Some(render_some(ctx, out, &|d| slugs.contains(&d.slug.as_str())))
+    }
+}
+
+/// The répertoire's pages: the index, the French authorities and the
+/// search index always; the country pages and sheets of the directories
+/// `redo` accepts.
+fn render_some(
+    ctx: &RenderContext<'_>,
+    out: &dyn Sink,
+    redo: &(dyn Fn(&Directory) -> bool + Sync),
+) -> Rendered {
+    {
         // Rendered even with no directory: the navigation links /repertoire/.
-        let dirs = &ctx.site.directories;
-        let all = entries(dirs);
+        let dirs: Vec<&Directory> = ctx.site.directories.iter().filter(|d| redo(d)).collect();
+        let all = entries(&ctx.site.directories);
+        let sheets_to_redo: Vec<Entry<'_>> = all.iter().filter(|e| redo(e.dir)).copied().collect();
         let mut errs = Vec::new();
         let mut take = |r: Result<(), Vec<Diagnostic>>| {
             if let Err(e) = r {
@@ -66,12 +103,12 @@ impl Renderer for RepertoireRenderer {
                 rayon::join(
                     || {
                         crate::timings::stage("repertoire: pays", || {
-                            par_pages(dirs, out, |d| directory_page(ctx, d))
+                            par_pages(&dirs, out, |d| directory_page(ctx, d))
                         })
                     },
                     || {
                         crate::timings::stage("repertoire: fiches", || {
-                            par_pages(&all, out, |e| partnership_page(ctx, *e))
+                            par_pages(&sheets_to_redo, out, |e| partnership_page(ctx, *e))
                         })
                     },
                 )
@@ -88,11 +125,6 @@ impl Renderer for RepertoireRenderer {
         } else {
             Err(errs)
         }
-    }
-
-    fn ignores(&self) -> &'static [&'static str] {
-        // Letters, events and programmes are not part of any répertoire page.
-        &["lettres/", "agenda/", "programmes/"]
     }
 }
 

@@ -1,0 +1,109 @@
+//! `serve` redoes only what an edit can change (each renderer's
+//! `render_changed`): after each kind of edit, the files it serves must be
+//! exactly those of a fresh build of the edited site.
+
+mod common;
+
+use std::path::Path;
+use std::sync::RwLock;
+
+use cufpress::serve::state::{Builder, Served};
+
+fn options(root: &Path) -> cufpress::Options {
+    cufpress::Options {
+        root: root.to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111".into()),
+        today: chrono::NaiveDate::from_ymd_opt(2025, 9, 10).unwrap(),
+        search_index: true,
+        pdf: cufpress::render::pdf::Settings {
+            mode: cufpress::render::pdf::Mode::Lazy,
+            cache: None,
+        },
+        ..cufpress::Options::default()
+    }
+}
+
+/// Every served file, sorted by path.
+fn files(served: &RwLock<Served>) -> Vec<(String, Vec<u8>)> {
+    let s = served.read().unwrap();
+    let mut v: Vec<(String, Vec<u8>)> = s
+        .outputs
+        .iter()
+        .map(|(k, b)| (k.clone(), b.to_vec()))
+        .collect();
+    v.sort();
+    v
+}
+
+fn partnership(town: &str, region: &str, partner: &str) -> String {
+    format!(
+        "---\nfrench:\n  name: \"{town}\"\n  type: commune\n  region: \"{region}\"\npartner:\n  name: \"{partner}\"\n  type: commune\nkind: jumelage\nsince: 2001\nthemes: [eau]\n---\nUn partenariat entre {town} et {partner}.\n"
+    )
+}
+
+#[test]
+fn every_kind_of_edit_serves_what_a_full_build_makes() {
+    let site = common::TempSite::fixture("core-minimal");
+    let root = site.path().to_path_buf();
+    // Two directories of several entries, so that an edit can reorder one
+    // directory (the sheets' numbers) and must leave the other alone.
+    for (i, (town, region)) in [
+        ("Ville d'Aubagne", "Provence-Alpes-Côte d'Azur"),
+        ("Ville de Brest", "Bretagne"),
+        ("Ville de Colmar", "Grand Est"),
+    ]
+    .iter()
+    .enumerate()
+    {
+        site.write(
+            &format!("repertoire/madagascar/p{i}.md"),
+            &partnership(town, region, &format!("Commune malgache {i}")),
+        );
+        site.write(
+            &format!("repertoire/senegal/p{i}.md"),
+            &partnership(town, region, &format!("Commune sénégalaise {i}")),
+        );
+    }
+    site.write(
+        "repertoire/senegal/_index.md",
+        "---\ntitle: \"Répertoire des partenariats franco-sénégalais\"\ncountry: SN\n---\nUn deuxième répertoire.\n",
+    );
+    let served = RwLock::new(Served::default());
+    let mut builder = Builder::new(&root, options(&root));
+    assert!(builder.build(&served).ok);
+
+    let edits: &[(&str, String)] = &[
+        // A partnership that moves to another region and initial.
+        (
+            "repertoire/madagascar/p0.md",
+            partnership("Ville de Zonza", "Corse", "Commune malgache 0"),
+        ),
+        // A directory's presentation.
+        (
+            "repertoire/senegal/_index.md",
+            "---\ntitle: \"Répertoire franco-sénégalais, édition revue\"\ncountry: SN\n---\nPrésentation revue.\n".into(),
+        ),
+        // An article.
+        (
+            "lettres/2025-09/mada-deux.md",
+            "---\ntitle: Madagascar, deuxième article revu\nsection: geographique\ngroup: madagascar\nweight: 20\n---\nTexte revu.\n".into(),
+        ),
+    ];
+    for (rel, text) in edits {
+        site.write(rel, text);
+        builder.update(&[root.join("content").join(rel)]);
+        let outcome = builder.build(&served);
+        assert!(outcome.ok, "{rel} : {:?}", outcome.diagnostics);
+        let fresh = RwLock::new(Served::default());
+        assert!(Builder::new(&root, options(&root)).build(&fresh).ok);
+        let (got, want) = (files(&served), files(&fresh));
+        let paths = |v: &[(String, Vec<u8>)]| v.iter().map(|f| f.0.clone()).collect::<Vec<_>>();
+        assert_eq!(paths(&got), paths(&want), "après {rel}");
+        for ((path, a), (_, b)) in got.iter().zip(&want) {
+            assert!(
+                a == b,
+                "après {rel} : {path} diffère d'une construction complète"
+            );
+        }
+    }
+}
