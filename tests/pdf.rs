@@ -323,6 +323,17 @@ fn the_booklet_has_cover_sommaire_figures_regions_and_a_true_index() {
             "« {a} » : l'index renvoie à la page {page}"
         );
     }
+    // Sorted by proper name, as the web's list of authorities: « Commune
+    // de Chamonix-Mont-Blanc » between Cannes and Lyon, not first.
+    let pos = |a: &str| {
+        let key = format!("{}–", flat(a));
+        index.iter().position(|l| l.starts_with(&key)).unwrap()
+    };
+    let chamonix = pos("Commune de Chamonix-Mont-Blanc");
+    assert!(
+        pos("Ville de Cannes") < chamonix && chamonix < pos("Ville de Lyon"),
+        "{index:?}"
+    );
     for (i, p) in pages.iter().enumerate().skip(1) {
         assert!(
             flat(p).ends_with(&format!("{}/{n}", i + 1)),

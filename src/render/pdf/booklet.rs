@@ -12,9 +12,9 @@ use super::{Job, Kind};
 use crate::load::typography::title_text;
 use crate::model::Directory;
 use crate::render::RenderContext;
-use crate::render::repertoire::edition_label;
 use crate::render::repertoire::search::fold;
 use crate::render::repertoire::views::{Entry, by_region, country_label, figures};
+use crate::render::repertoire::{edition_label, index_name};
 
 /// The job of directory `d`.
 pub fn job(ctx: &RenderContext<'_>, d: &Directory) -> Job {
@@ -37,9 +37,11 @@ pub fn job(ctx: &RenderContext<'_>, d: &Directory) -> Job {
             })
         })
         .collect();
-    // The index: every French authority once, alphabetical, with the
+    // The index: every French authority once, sorted as the web's list of
+    // authorities is (by proper name: « Ville d'Aix » under A), with the
     // anchors of its groups (one per region it appears in).
-    let mut index: BTreeMap<String, (String, &'static str, Vec<String>)> = BTreeMap::new();
+    let mut index: BTreeMap<(String, String), (String, &'static str, Vec<String>)> =
+        BTreeMap::new();
     let regions: Vec<Value> = by_region(ctx, &list)
         .iter()
         .map(|r| {
@@ -48,8 +50,9 @@ pub fn job(ctx: &RenderContext<'_>, d: &Directory) -> Job {
                 .iter()
                 .map(|a| {
                     let id = format!("a-{}", a.id);
+                    let folded = fold(a.name);
                     index
-                        .entry(fold(a.name))
+                        .entry((index_name(&folded).to_string(), folded))
                         .or_insert_with(|| (title_text(a.name), a.kind_label, Vec::new()))
                         .2
                         .push(id.clone());

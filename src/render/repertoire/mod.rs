@@ -525,7 +525,7 @@ fn authorities_pages(
 /// generic head and the article after it (`ville d'aix-en-provence` →
 /// `aix-en-provence`, `departement de la manche` → `manche`, `region
 /// bretagne` → `bretagne`); the whole name when it has no such head.
-fn index_name(folded: &str) -> &str {
+pub(crate) fn index_name(folded: &str) -> &str {
     const HEADS: &[&str] = &[
         "communaute d'agglomeration",
         "communaute de communes",
