@@ -64,67 +64,65 @@ fn render_some(
     out: &dyn Sink,
     redo: &(dyn Fn(&Directory) -> bool + Sync),
 ) -> Rendered {
-    {
-        // Rendered even with no directory: the navigation links /repertoire/.
-        let dirs: Vec<&Directory> = ctx.site.directories.iter().filter(|d| redo(d)).collect();
-        let all = entries(&ctx.site.directories);
-        let sheets_to_redo: Vec<Entry<'_>> = all.iter().filter(|e| redo(e.dir)).copied().collect();
-        let mut errs = Vec::new();
-        let mut take = |r: Result<(), Vec<Diagnostic>>| {
-            if let Err(e) = r {
-                errs.extend(e)
-            }
-        };
-        let one = |r: Result<Output, Diagnostic>| r.map(|o| out.put(o)).map_err(|e| vec![e]);
-        take(one(index_page(ctx, &all)));
-        // The one big page, the few country pages and the many sheets run
-        // side by side: in a row, the single-page steps would leave the
-        // other cores idle.
-        // The search index (one long single-threaded step) runs beside
-        // them too: after them, it left a core idle for most of a second.
-        let ((authorities, index), (countries, sheets)) = rayon::join(
-            || {
-                rayon::join(
-                    || {
-                        crate::timings::stage("repertoire: collectivites", || {
-                            authorities_pages(ctx, &all, out)
-                        })
-                    },
-                    || {
-                        ctx.search_index.then(|| {
-                            crate::timings::stage("repertoire: index", || {
-                                serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
-                            })
-                        })
-                    },
-                )
-            },
-            || {
-                rayon::join(
-                    || {
-                        crate::timings::stage("repertoire: pays", || {
-                            par_pages(&dirs, out, |d| directory_page(ctx, d))
-                        })
-                    },
-                    || {
-                        crate::timings::stage("repertoire: fiches", || {
-                            par_pages(&sheets_to_redo, out, |e| partnership_page(ctx, *e))
-                        })
-                    },
-                )
-            },
-        );
-        take(authorities);
-        take(countries);
-        take(sheets);
-        if let Some(json) = index {
-            out.put(Output::text("repertoire/index.json", json));
+    // Rendered even with no directory: the navigation links /repertoire/.
+    let dirs: Vec<&Directory> = ctx.site.directories.iter().filter(|d| redo(d)).collect();
+    let all = entries(&ctx.site.directories);
+    let sheets_to_redo: Vec<Entry<'_>> = all.iter().filter(|e| redo(e.dir)).copied().collect();
+    let mut errs = Vec::new();
+    let mut take = |r: Result<(), Vec<Diagnostic>>| {
+        if let Err(e) = r {
+            errs.extend(e)
         }
-        if errs.is_empty() {
-            Ok(Vec::new())
-        } else {
-            Err(errs)
-        }
+    };
+    let one = |r: Result<Output, Diagnostic>| r.map(|o| out.put(o)).map_err(|e| vec![e]);
+    take(one(index_page(ctx, &all)));
+    // The one big page, the few country pages and the many sheets run
+    // side by side: in a row, the single-page steps would leave the
+    // other cores idle.
+    // The search index (one long single-threaded step) runs beside
+    // them too: after them, it left a core idle for most of a second.
+    let ((authorities, index), (countries, sheets)) = rayon::join(
+        || {
+            rayon::join(
+                || {
+                    crate::timings::stage("repertoire: collectivites", || {
+                        authorities_pages(ctx, &all, out)
+                    })
+                },
+                || {
+                    ctx.search_index.then(|| {
+                        crate::timings::stage("repertoire: index", || {
+                            serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
+                        })
+                    })
+                },
+            )
+        },
+        || {
+            rayon::join(
+                || {
+                    crate::timings::stage("repertoire: pays", || {
+                        par_pages(&dirs, out, |d| directory_page(ctx, d))
+                    })
+                },
+                || {
+                    crate::timings::stage("repertoire: fiches", || {
+                        par_pages(&sheets_to_redo, out, |e| partnership_page(ctx, *e))
+                    })
+                },
+            )
+        },
+    );
+    take(authorities);
+    take(countries);
+    take(sheets);
+    if let Some(json) = index {
+        out.put(Output::text("repertoire/index.json", json));
+    }
+    if errs.is_empty() {
+        Ok(Vec::new())
+    } else {
+        Err(errs)
     }
 }
 
