@@ -435,6 +435,17 @@ fn write_repertoire(r: &mut Rng, content: &Path, partnerships: usize, short: boo
 /// The first benchmarks' partnership: one project, one paragraph.
 fn short_partnership(r: &mut Rng, p: usize) -> String {
     let town = format!("{} {}", r.pick(TOWNS), p / 7);
+    let who = identity(r, &town, p);
+    let (t1, t2, project) = (r.pick(THEMES), r.pick(THEMES), r.pick(OBJECTS));
+    let body = paragraph(r, 3);
+    format!(
+        "---\n{who}themes: [{t1}, {t2}]\nprojects:\n  - title: \"{project}\"\n    years: \"2019-2022\"\n    funding: [MEAE, AFD FICOL]\n---\n\n{body}\n"
+    )
+}
+
+/// The keys both shapes of partnership share, from `french:` to `since:`
+/// and the status, drawn in the same order for both.
+fn identity(r: &mut Rng, town: &str, p: usize) -> String {
     let status = if r.chance(10) {
         "status: en-sommeil\n"
     } else {
@@ -448,10 +459,8 @@ fn short_partnership(r: &mut Rng, p: usize) -> String {
         r.pick(KINDS),
     );
     let since = 1960 + r.below(65);
-    let (t1, t2, project) = (r.pick(THEMES), r.pick(THEMES), r.pick(OBJECTS));
-    let body = paragraph(r, 3);
     format!(
-        "---\nfrench:\n  name: \"{town}\"\n  type: {ty}\n  region: \"{region}\"\n  department: \"Département {dep}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {pregion}\"\nkind: {kind}\nsince: {since}\n{status}themes: [{t1}, {t2}]\nprojects:\n  - title: \"{project}\"\n    years: \"2019-2022\"\n    funding: [MEAE, AFD FICOL]\n---\n\n{body}\n"
+        "french:\n  name: \"{town}\"\n  type: {ty}\n  region: \"{region}\"\n  department: \"Département {dep}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {pregion}\"\nkind: {kind}\nsince: {since}\n{status}"
     )
 }
 
@@ -497,28 +506,14 @@ fn partnership(r: &mut Rng, p: usize) -> String {
     let town_name = r.pick(TOWNS);
     let town = format!("{town_name} {}", p / 7);
     let slug = town_name.to_lowercase().replace([' ', '\''], "-");
-    let status = if r.chance(10) {
-        "status: en-sommeil\n"
-    } else {
-        ""
-    };
-    let (ty, region, dep, pregion, kind) = (
-        r.pick(TYPES),
-        r.pick(REGIONS),
-        r.below(95) + 1,
-        r.below(20),
-        r.pick(KINDS),
-    );
-    let since = 1960 + r.below(65);
+    let who = identity(r, &town, p);
     let (t1, t2) = (r.pick(THEMES), r.pick(THEMES));
     let themes = if t1 == t2 {
         t1.to_string()
     } else {
         format!("{t1}, {t2}")
     };
-    let mut fm = format!(
-        "---\nfrench:\n  name: \"{town}\"\n  type: {ty}\n  region: \"{region}\"\n  department: \"Département {dep}\"\npartner:\n  name: \"Commune partenaire {p}\"\n  type: commune\n  region: \"Région {pregion}\"\nkind: {kind}\nsince: {since}\n{status}themes: [{themes}]\nprojects:\n"
-    );
+    let mut fm = format!("---\n{who}themes: [{themes}]\nprojects:\n");
     for _ in 0..1 + r.below(3) {
         let title = capitalise(OBJECTS[r.below(OBJECTS.len())]);
         let start = 2000 + r.below(24);

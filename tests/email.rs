@@ -10,7 +10,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-use common::{TempSite, node_tools, project_root, run_in, select, text};
+use common::{TempSite, node_json, project_root, run_in, select, text};
 use mail_parser::MimeHeaders;
 use scraper::Html;
 
@@ -997,23 +997,18 @@ fn envoyer_test_explains_a_refused_connection_and_a_silent_server() {
 
 #[test]
 fn the_email_renders_alike_without_style_in_chromium() {
-    let tools = node_tools();
     let site = built(TempSite::sample());
     let shots = project_root().join("target/email-screenshots");
-    let out = std::process::Command::new("node")
-        .arg(tools.join("email.mjs"))
-        .arg(site.path().join("public/lettres/2025-09/email.html"))
-        .arg(&shots)
-        .arg(site.path().join("public"))
-        .output()
-        .expect("node");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
+    let email = site.path().join("public/lettres/2025-09/email.html");
+    let public = site.path().join("public");
+    let r = node_json(
+        "email.mjs",
+        &[
+            email.to_str().unwrap(),
+            shots.to_str().unwrap(),
+            public.to_str().unwrap(),
+        ],
     );
-    let r: serde_json::Value = serde_json::from_str(stdout.trim()).expect("JSON");
     assert!(r["scrollWidth375"].as_f64().unwrap() <= 375.0, "{r}");
     assert!(r["scrollWidth375NoStyle"].as_f64().unwrap() <= 375.0, "{r}");
     let w = r["letterWidth1024"].as_f64().unwrap();
