@@ -1,4 +1,5 @@
-//! Progress of long work (the image step's encodes), for a progress bar.
+//! Progress of long work (the image step's encodes, the PDFs' typesetting),
+//! for a progress bar.
 //! The library only counts; the binary registers a [`Reporter`] that draws
 //! a bar when stderr is a terminal. Without one, counting costs nothing.
 

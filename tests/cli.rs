@@ -663,7 +663,7 @@ fn on_a_terminal(dir: &Path, cmd: &str, env: &[(&str, &str)]) -> String {
 }
 
 #[test]
-fn on_a_terminal_images_show_a_progress_bar_and_labels_a_colour() {
+fn on_a_terminal_images_and_pdfs_show_a_progress_bar_and_labels_a_colour() {
     let site = TempSite::fixture("core-minimal");
     let photo = common::project_root().join("content/lettres/2025-09/images");
     let some = std::fs::read_dir(&photo)
@@ -687,6 +687,10 @@ fn on_a_terminal_images_show_a_progress_bar_and_labels_a_colour() {
         &[],
     );
     assert!(tty.contains("Images ["), "no progress bar:\n{tty}");
+    assert!(
+        tty.contains("PDF ["),
+        "no progress bar for the PDFs:\n{tty}"
+    );
     assert!(tty.contains("\u{1b}[2K"), "the bar is cleared when done");
     assert!(
         tty.contains("\u{1b}[33m") || tty.contains("\u{1b}[1m"),

@@ -85,7 +85,7 @@ fn colour(text: &str, severity: Severity) -> String {
     out
 }
 
-/// Draws the library's progress (image encodes) as a bar on stderr when it
+/// Draws the library's progress (image encodes, PDFs) as a bar on stderr when it
 /// is a terminal; nothing otherwise (logs and CI stay clean).
 pub fn show_progress() {
     if std::io::stderr().is_terminal() {

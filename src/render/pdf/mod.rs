@@ -329,12 +329,17 @@ fn render_some(
         .map(|o| (o.path.as_str(), o.bytes.as_slice()))
         .collect();
     let image = |p: &str| files.get(p).map(|b| b.to_vec());
+    // A progress bar on a terminal (typesetting a long booklet takes
+    // seconds); PDFs read back from the cache count as done at once.
+    let task = crate::progress::task("PDF", jobs.len() as u64);
     let errors: Vec<Diagnostic> = jobs
         .par_iter()
         .filter_map(|(path, job)| {
-            match crate::timings::stage(&format!("pdf: {path}"), || {
+            let typeset = crate::timings::stage(&format!("pdf: {path}"), || {
                 cached(job, ctx.pdf.cache.as_ref(), &image)
-            }) {
+            });
+            task.step();
+            match typeset {
                 Ok(bytes) => {
                     out.put(Output {
                         path: path.clone(),
