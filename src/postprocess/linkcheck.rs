@@ -336,6 +336,14 @@ fn find_ci(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// is reserved: no real site has it).
 const PAGE_ORIGIN: &str = "http://site.invalid";
 
+/// The path a browser reaches from `reference` on the page at the
+/// host-relative path `base` (`/cuf/lettres/2025-09/x/`); None when the
+/// `url` crate cannot resolve it.
+fn browser_path(base: &str, reference: &str) -> Option<String> {
+    let joined = crate::urls::join(&format!("{PAGE_ORIGIN}{base}"), reference);
+    joined.strip_prefix(PAGE_ORIGIN).map(str::to_string)
+}
+
 /// Root-relative URL of a page (`a/b/index.html` → `/a/b/`), without base path.
 fn page_site_url(page: &str) -> String {
     match page.strip_suffix("index.html") {
@@ -361,8 +369,7 @@ fn resolve_link(raw: &str, page: &str, site: &SiteFiles<'_>) -> Option<Problem> 
         if !first.is_empty() && !site.top.contains(&percent_decode(first)) {
             return None;
         }
-        let joined = crate::urls::join(&format!("{PAGE_ORIGIN}/"), &rest);
-        joined.strip_prefix(PAGE_ORIGIN).unwrap_or("/").to_string()
+        browser_path("/", &rest).unwrap_or_else(|| "/".into())
     } else if crate::urls::has_scheme(before_query) || before_query.starts_with("//") {
         return None;
     } else {
@@ -370,14 +377,13 @@ fn resolve_link(raw: &str, page: &str, site: &SiteFiles<'_>) -> Option<Problem> 
         // page's URL as the browser resolves it (dot segments removed; one
         // climbing above the host's root stays at the root), then taken
         // back to a path inside the site.
-        let base = format!("{PAGE_ORIGIN}{}{}", site.base_path, page_site_url(page));
-        let joined = crate::urls::join(&base, before_query);
-        let Some(path) = joined.strip_prefix(PAGE_ORIGIN) else {
+        let base = format!("{}{}", site.base_path, page_site_url(page));
+        let Some(path) = browser_path(&base, before_query) else {
             return Some(Problem::Missing {
                 site_path: before_query.to_string(),
             });
         };
-        match strip_base_path(path, &site.base_path) {
+        match strip_base_path(&path, &site.base_path) {
             Some(p) => p,
             None => return Some(Problem::Outside),
         }
