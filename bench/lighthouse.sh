@@ -11,8 +11,7 @@ cp -r content themes "$OUT/"
 PORT=${PORT:-8765}
 (cd "$OUT" && "$OLDPWD/target/release/cufpress" build --today 2025-09-10 --base-url "http://127.0.0.1:$PORT" >/dev/null)
 pages=(/ /lettres/2025-09/ /lettres/2025-09/assises-franco-malgaches/ /agenda/
-  /repertoire/japon/ /repertoire/japon/aix-en-provence-kumamoto/ /lettres/2025-09/email.html)
-[ -f "$OUT/public/recherche/index.html" ] && pages+=(/recherche/)
+  /repertoire/japon/ /repertoire/japon/aix-en-provence-kumamoto/ /recherche/ /lettres/2025-09/email.html)
 cd tests/browser
 node lighthouse.mjs "$OUT/public" --port "$PORT" "${pages[@]}" | node -e '
 let s = ""; process.stdin.on("data", (d) => (s += d)).on("end", () => {

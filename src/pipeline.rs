@@ -114,6 +114,7 @@ impl Prepared<'_> {
             base_url,
             today: opts.today,
             search_index: opts.search_index,
+            search_cache: Some(crate::render::search::cache_dir(&opts.root)),
             pdf: opts.pdf.clone(),
             image_files: &self.images.outputs,
             site_value: Default::default(),

@@ -15,6 +15,7 @@ const PAGES: &[&str] = &[
     "/agenda/",
     "/repertoire/japon/",
     "/repertoire/japon/aix-en-provence-kumamoto/",
+    "/recherche/",
     "/lettres/2025-09/email.html",
 ];
 

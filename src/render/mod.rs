@@ -11,6 +11,7 @@ pub mod images;
 pub mod pdf;
 pub mod programmes;
 pub mod repertoire;
+pub mod search;
 pub mod theme;
 pub mod views;
 pub mod web;
@@ -43,6 +44,9 @@ pub struct RenderContext<'a> {
     pub today: NaiveDate,
     /// Whether the répertoire's search index is written.
     pub search_index: bool,
+    /// The search index's cache folder (`.cufpress-cache/recherche/`), when
+    /// the run may read and write it.
+    pub search_cache: Option<std::path::PathBuf>,
     /// What the PDF step does (build, off, lazy) and its cache.
     pub pdf: pdf::Settings,
     /// The image step's files (variants), for the PDFs' images.
@@ -120,6 +124,7 @@ pub fn renderers() -> Vec<Box<dyn Renderer>> {
         Box::new(agenda::AgendaRenderer),
         Box::new(programmes::ProgrammesRenderer),
         Box::new(repertoire::RepertoireRenderer),
+        Box::new(search::SearchRenderer),
         Box::new(email::EmailRenderer),
         Box::new(admin::AdminRenderer),
         Box::new(pdf::PdfRenderer),

@@ -34,6 +34,8 @@ pub struct SiteView<'a> {
     pub social: &'a [Social],
     /// The logo of the header, if `site.yaml` has one.
     pub logo: Option<SiteLogo>,
+    /// Whether the site has its search page (`/recherche/`).
+    pub search: bool,
 }
 
 /// The header's logo: its web variant, shown 40 px high.
@@ -80,6 +82,7 @@ impl<'a> SiteView<'a> {
             email: c.email.as_deref(),
             social: &c.social,
             logo: site_logo(ctx),
+            search: ctx.search_index,
         }
     }
 }

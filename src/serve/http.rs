@@ -195,6 +195,9 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
         if bytes.starts_with(crate::render::pdf::JOB_MAGIC) {
             return Some(typeset_on_request(hub, root, &key, &bytes));
         }
+        if bytes.starts_with(crate::render::search::RECORDS_MAGIC) {
+            return Some(index_on_request(hub, root, &key, &bytes));
+        }
         if admin {
             return Some(
                 Response::new(200, content_type(&key), bytes.to_vec())
@@ -235,6 +238,35 @@ fn typeset_on_request(hub: &Hub, root: &Path, key: &str, job: &Arc<Vec<u8>>) -> 
         }
         Some(Err(d)) => html_response(500, &preview::error_page(&[d])),
         None => body(200, content_type(key), job),
+    }
+}
+
+/// A search bundle that `serve` published as its records (at
+/// `<bundle>/pagefind.js`, the first file a search asks for): made now
+/// (through the site's search cache), its files put in place until the
+/// next change.
+fn index_on_request(hub: &Hub, root: &Path, key: &str, records: &Arc<Vec<u8>>) -> Response {
+    match crate::render::search::serve_files(key, records, root) {
+        Some(Ok(files)) => {
+            let mut script = Vec::new();
+            let mut s = hub.served.write().unwrap_or_else(|e| e.into_inner());
+            let current = s.outputs.get(key).is_some_and(|b| Arc::ptr_eq(b, records));
+            for f in files {
+                if f.path == key {
+                    script = f.bytes.clone();
+                }
+                if current {
+                    s.outputs.insert(f.path, Arc::new(f.bytes));
+                }
+            }
+            drop(s);
+            body(200, content_type(key), &script)
+        }
+        Some(Err(m)) => text(
+            500,
+            &format!("l'index de recherche n'a pas pu être fabriqué : {m}"),
+        ),
+        None => body(200, content_type(key), records),
     }
 }
 

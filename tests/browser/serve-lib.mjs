@@ -5,6 +5,7 @@
 import http from "node:http";
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const TYPES = {
@@ -16,10 +17,17 @@ export const TYPES = {
   ".woff2": "font/woff2", ".wasm": "application/wasm",
 };
 
-/** Serves `root` on `port` (a free one by default); resolves to { url, close }. */
-export function serve(root, port = 0) {
+/** Text a static host compresses (GitHub Pages, Netlify, nginx's `gzip on`). */
+const COMPRESSED = new Set([".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ics", ".yml"]);
+
+/** Serves `root` on `port` (a free one by default); resolves to { url, close }.
+ *  With `log`, pushes { path, bytes, raw } for every file sent: `bytes` is
+ *  what the wire carried, `t` when it was asked for. With `gzip`, text is sent gzip-compressed to a
+ *  browser that accepts it, as a static host does. */
+export function serve(root, port = 0, log = null, { gzip = false } = {}) {
   const top = path.resolve(root);
   const server = http.createServer((req, res) => {
+    const t = Date.now();
     let rel;
     try {
       rel = decodeURIComponent(new URL(req.url, "http://x").pathname);
@@ -31,8 +39,15 @@ export function serve(root, port = 0) {
     if (file !== top && !file.startsWith(top + path.sep)) { res.writeHead(404); res.end("absent"); return; }
     fs.readFile(file, (err, data) => {
       if (err) { res.writeHead(404); res.end("absent"); return; }
-      res.writeHead(200, { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" });
-      res.end(data);
+      const headers = { "content-type": TYPES[path.extname(file)] || "application/octet-stream", "cache-control": "no-store" };
+      let body = data;
+      if (gzip && COMPRESSED.has(path.extname(file)) && /\bgzip\b/.test(req.headers["accept-encoding"] || "")) {
+        body = zlib.gzipSync(data, { level: 6 });
+        headers["content-encoding"] = "gzip";
+      }
+      if (log) log.push({ path: rel, bytes: body.length, raw: data.length, t });
+      res.writeHead(200, headers);
+      res.end(body);
     });
   });
   return new Promise((resolve) => server.listen(port, "127.0.0.1", () => {

@@ -12,7 +12,7 @@ use super::{Job, Kind};
 use crate::load::typography::title_text;
 use crate::model::Directory;
 use crate::render::RenderContext;
-use crate::render::repertoire::search::fold;
+use crate::render::repertoire::views::fold;
 use crate::render::repertoire::views::{Entry, by_region, country_label, figures};
 use crate::render::repertoire::{edition_label, index_name};
 

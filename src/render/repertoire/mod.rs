@@ -1,9 +1,8 @@
 //! The répertoires: `/repertoire/` (every directory, national totals and the
 //! search), one page per country directory (figures, every partnership by
 //! French region then authority, printable as a booklet), one page per
-//! partnership, `/repertoire/collectivites/` and the search index.
+//! partnership and `/repertoire/collectivites/` (the search is `render::search`).
 
-pub mod search;
 pub mod views;
 
 use std::collections::BTreeMap;
@@ -17,10 +16,10 @@ use crate::render::web::{meta, page};
 use crate::render::{Output, RenderContext, Rendered, Renderer, Sink, par_pages};
 use crate::resolve::repertoire::{FRENCH_TYPES, KINDS, label_of};
 
-use search::fold;
+use views::fold;
 use views::{Entry, PartnershipView, by_region, country_label, entries, figures, slug_of};
 
-/// Renders the répertoire pages and the search index.
+/// Renders the répertoire pages.
 pub struct RepertoireRenderer;
 
 impl Renderer for RepertoireRenderer {
@@ -50,14 +49,13 @@ impl Renderer for RepertoireRenderer {
         // pages and all their sheets (a sheet shows its number in the
         // booklet, which the order of its directory's entries decides),
         // and the pages made from every directory: the index, the French
-        // authorities, the search index.
+        // authorities.
         let slugs = changes.directories_only()?;
         Some(render_some(ctx, out, &|d| slugs.contains(&d.slug.as_str())))
     }
 }
 
-/// The répertoire's pages: the index, the French authorities and the
-/// search index always; the country pages and sheets of the directories
+/// The répertoire's pages: the index and the French authorities always; the country pages and sheets of the directories
 /// `redo` accepts.
 fn render_some(
     ctx: &RenderContext<'_>,
@@ -79,24 +77,11 @@ fn render_some(
     // The one big page, the few country pages and the many sheets run
     // side by side: in a row, the single-page steps would leave the
     // other cores idle.
-    // The search index (one long single-threaded step) runs beside
-    // them too: after them, it left a core idle for most of a second.
-    let ((authorities, index), (countries, sheets)) = rayon::join(
+    let (authorities, (countries, sheets)) = rayon::join(
         || {
-            rayon::join(
-                || {
-                    crate::timings::stage("repertoire: collectivites", || {
-                        authorities_pages(ctx, &all, out)
-                    })
-                },
-                || {
-                    ctx.search_index.then(|| {
-                        crate::timings::stage("repertoire: index", || {
-                            serde_json::to_string(&search::index(ctx, &all)).unwrap_or_default()
-                        })
-                    })
-                },
-            )
+            crate::timings::stage("repertoire: collectivites", || {
+                authorities_pages(ctx, &all, out)
+            })
         },
         || {
             rayon::join(
@@ -116,9 +101,6 @@ fn render_some(
     take(authorities);
     take(countries);
     take(sheets);
-    if let Some(json) = index {
-        out.put(Output::text("repertoire/index.json", json));
-    }
     if errs.is_empty() {
         Ok(Vec::new())
     } else {
@@ -293,7 +275,15 @@ fn index_page(ctx: &RenderContext<'_>, all: &[Entry<'_>]) -> Result<Output, Diag
         c.insert("directories", &dirs);
         c.insert("totals", &t);
         c.insert("figures", &figures(ctx, all));
-        c.insert("index_url", &ctx.url("/repertoire/index.json"));
+        if ctx.search_index {
+            c.insert(
+                "search",
+                &serde_json::json!({
+                    "pagefind_url": ctx.url(&format!("/{}/", crate::render::search::REPERTOIRE_DIR)),
+                    "filters": crate::render::search::partnership_filters_json(ctx),
+                }),
+            );
+        }
         c.insert("collectivites_url", &ctx.url("/repertoire/collectivites/"));
     })
 }

@@ -10,8 +10,6 @@ use crate::render::RenderContext;
 use crate::render::views::{plain_excerpt, theme_labels};
 use crate::resolve::repertoire::{FRENCH_TYPES, KINDS, STATUSES, label_of};
 
-use super::search::fold;
-
 /// The label shown for a missing French region.
 pub const NO_REGION: &str = "Région non précisée";
 
@@ -462,4 +460,36 @@ pub fn by_region<'a>(ctx: &'a RenderContext<'a>, entries: &[Entry<'a>]) -> Vec<R
 /// A slug for anchors from already-folded text.
 pub fn slug_of(folded: &str) -> String {
     crate::load::to_slug(folded)
+}
+
+/// Lower case, no diacritics, ligatures spelt out, typographic apostrophes
+/// made plain: the key names are sorted and grouped by.
+pub fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    use unicode_normalization::char::is_combining_mark;
+    let mut out = String::with_capacity(s.len());
+    for c in s.nfd() {
+        match c {
+            c if is_combining_mark(c) => {}
+            'œ' | 'Œ' => out.push_str("oe"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            '’' | 'ʼ' | '‘' => out.push('\''),
+            '\u{a0}' | '\u{202f}' => out.push(' '),
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod fold_tests {
+    use super::fold;
+
+    #[test]
+    fn folding_drops_accents_case_and_ligatures() {
+        assert_eq!(fold("Île-de-France"), "ile-de-france");
+        assert_eq!(fold("Hokkaidō ŒUVRE"), "hokkaido oeuvre");
+        assert_eq!(fold("Côte d’Azur"), "cote d'azur");
+        assert_eq!(fold("SÉNÉGAL"), "senegal");
+    }
 }
