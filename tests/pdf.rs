@@ -551,3 +551,114 @@ fn serve_typesets_a_pdf_only_when_it_is_asked_for() {
     assert_eq!(entries(), 1, "la lettre demandée, elle seule, est composée");
     drop(server);
 }
+
+/// The page (1-based) of the first page whose text holds `needle` (flat).
+fn page_of(pages: &[String], needle: &str) -> Option<usize> {
+    pages
+        .iter()
+        .position(|p| flat(p).contains(needle))
+        .map(|i| i + 1)
+}
+
+/// The 1-based page of the body's « Les partenariats par région
+/// française » heading: the last page naming it (the sommaire names it too).
+fn regions_page(pages: &[String]) -> usize {
+    let key = "Lespartenariatsparrégionfrançaise";
+    let at = pages.iter().rposition(|p| flat(p).contains(key)).unwrap() + 1;
+    assert!(
+        page_of(pages, key).unwrap() < at,
+        "sommaire sans les régions"
+    );
+    at
+}
+
+#[test]
+fn a_long_booklet_starts_each_region_on_a_new_page_a_short_one_runs_on() {
+    // The sample's booklet (11 partnerships) runs its regions on: some page
+    // holds two region headings.
+    let site = sample();
+    let doc = site.html("repertoire/japon/index.html");
+    let headings: Vec<String> = select(&doc, ".rep-region > h3").iter().map(text).collect();
+    assert!(headings.len() >= 3, "{headings:?}");
+    let pages = pages_text(&public(site, BOOKLET));
+    let body = regions_page(&pages);
+    let on = |h: &String| page_of(&pages[body - 1..], &flat(h)).unwrap();
+    let at: Vec<usize> = headings.iter().map(on).collect();
+    assert!(at.windows(2).any(|w| w[0] == w[1]), "{headings:?} {at:?}");
+
+    // With 60 partnerships more (three regions), every region but the
+    // first begins its page, and the sommaire gives that page.
+    let long = TempSite::sample();
+    let regions = [
+        ("Bretagne", "Bzh"),
+        ("Normandie", "Nor"),
+        ("Occitanie", "Occ"),
+    ];
+    for i in 0..60 {
+        let (region, code) = regions[i % 3];
+        long.write(
+            &format!("repertoire/japon/essai-{i:02}.md"),
+            &format!(
+                "---\nfrench:\n  name: \"Commune de {code}ville{i:02}\"\n  type: commune\n  region: \"{region}\"\n\
+                 partner:\n  name: \"Ville de Kyo{i:02}\"\n  type: ville\nkind: jumelage\nsince: 2001\n---\n\
+                 Un jumelage ancien, fait d'échanges scolaires et culturels, de visites de délégations \
+                 et de projets communs autour de l'eau, de la culture et de la jeunesse.\n\n\
+                 Les deux villes préparent un nouveau programme d'échanges pour les années à venir.\n"
+            ),
+        );
+    }
+    let r = long.build_with_pdf(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let pages = pages_text(&public(&long, BOOKLET));
+    let n = pages.len();
+    let doc = long.html("repertoire/japon/index.html");
+    let headings: Vec<String> = select(&doc, ".rep-region > h3").iter().map(text).collect();
+    let body = regions_page(&pages);
+    let sommaire: Vec<String> = pages[1..body - 1]
+        .iter()
+        .flat_map(|p| p.lines())
+        .map(flat)
+        .collect();
+    let mut last = body;
+    for (i, h) in headings.iter().enumerate() {
+        let key = flat(h);
+        let page = body + page_of(&pages[body - 1..], &key).unwrap() - 1;
+        assert!(
+            page >= last,
+            "« {h} » page {page} avant la région précédente"
+        );
+        if i > 0 {
+            // Only the running head (and nothing of the region before)
+            // comes before the heading on its page.
+            let before = &flat(&pages[page - 1])[..flat(&pages[page - 1]).find(&key).unwrap()];
+            assert!(
+                !before.contains("Bzhville")
+                    && !before.contains("Norville")
+                    && !before.contains("Occville")
+                    && before.len() < 120,
+                "« {h} » ne commence pas la page {page} : {before}"
+            );
+            assert!(page > last, "« {h} » partage la page {page}");
+        }
+        let line = sommaire
+            .iter()
+            .find(|l| l.starts_with(&key))
+            .unwrap_or_else(|| panic!("« {h} » absent du sommaire : {sommaire:?}"));
+        let digits: String = line
+            .trim_end_matches(|c: char| !c.is_ascii_digit())
+            .chars()
+            .rev()
+            .take_while(char::is_ascii_digit)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        assert_eq!(
+            digits.parse::<usize>().ok(),
+            Some(page),
+            "sommaire : {line}"
+        );
+        last = page;
+    }
+    assert!(flat(&pages[n - 1]).ends_with(&format!("{n}/{n}")));
+}

@@ -16,6 +16,14 @@ use crate::render::repertoire::views::fold;
 use crate::render::repertoire::views::{Entry, by_region, country_label, figures};
 use crate::render::repertoire::{edition_label, index_name};
 
+/// From this many partnerships on, each French region of the booklet
+/// starts on a new page (the guide says so): a long booklet reads like a
+/// book with a chapter per region, and Typst lays out the page runs
+/// between page breaks in parallel (a 1,500-partnership booklet is
+/// typeset about twice as fast on two cores). Short booklets keep their
+/// regions running on, not to print half-empty pages.
+pub const REGION_PAGES_FROM: usize = 60;
+
 /// The job of directory `d`.
 pub fn job(ctx: &RenderContext<'_>, d: &Directory) -> Job {
     let link = |h: &str| absolute_link(ctx, h);
@@ -151,6 +159,7 @@ pub fn job(ctx: &RenderContext<'_>, d: &Directory) -> Job {
         "logo": logo,
         "presentation": html_to_nodes(&d.index.body.html, &link),
         "figures": figures,
+        "region_pages": count >= REGION_PAGES_FROM,
         "regions": regions,
         "index": index,
         "contacts": contacts(ctx),

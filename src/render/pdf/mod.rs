@@ -95,21 +95,40 @@ pub struct Job {
 pub const JOB_MAGIC: &[u8] = b"%cufpress-pdf-job\n";
 
 impl Job {
-    /// The cache key: hex BLAKE3 of the engine version and the job.
+    /// The cache key: hex BLAKE3 of the engine version, the template the
+    /// job is typeset with (so a template change is never served from an
+    /// old cache entry) and the job.
     pub fn key(&self) -> String {
         let mut h = blake3::Hasher::new();
         h.update(ENGINE_VERSION.as_bytes());
+        h.update(&[0]);
+        h.update(self.template().as_bytes());
         h.update(&[0]);
         h.update(serde_json::to_string(self).unwrap_or_default().as_bytes());
         h.finalize().to_hex()[..32].to_string()
     }
 
+    /// The Typst source the job is typeset with. Developers:
+    /// `CUFPRESS_PDF_TEMPLATES=<folder>` reads `common.typ`, `letter.typ`
+    /// and `booklet.typ` from that folder when it holds them, so a layout
+    /// can be tried without recompiling (the cache key follows the text).
     fn template(&self) -> String {
-        let body = match self.kind {
-            Kind::Letter => include_str!("letter.typ"),
-            Kind::Booklet => include_str!("booklet.typ"),
+        let name = match self.kind {
+            Kind::Letter => "letter.typ",
+            Kind::Booklet => "booklet.typ",
         };
-        format!("{}\n{body}", include_str!("common.typ"))
+        let builtin = |name: &str| match name {
+            "common.typ" => include_str!("common.typ"),
+            "letter.typ" => include_str!("letter.typ"),
+            _ => include_str!("booklet.typ"),
+        };
+        let dir = std::env::var_os("CUFPRESS_PDF_TEMPLATES").map(PathBuf::from);
+        let read = |name: &str| {
+            dir.as_ref()
+                .and_then(|d| std::fs::read_to_string(d.join(name)).ok())
+                .unwrap_or_else(|| builtin(name).to_string())
+        };
+        format!("{}\n{}", read("common.typ"), read(name))
     }
 
     /// The job as published by `serve` in place of its PDF.
@@ -154,8 +173,17 @@ pub fn typeset(job: &Job, image: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Vec
         )
         .with_suggestion("signalez ce problème à l'équipe technique, avec ce message ; le reste du site est construit normalement si vous construisez avec --sans-pdf")
     };
-    let doc: typst_layout::PagedDocument = typst::compile(&world)
-        .output
+    // Developers: `CUFPRESS_TYPST_TRACE=<folder>` writes Typst's own
+    // timings (one Chrome trace per PDF: layout iterations, page runs) to
+    // profile a template. Off by default; not for writers.
+    let trace = std::env::var_os("CUFPRESS_TYPST_TRACE").map(PathBuf::from);
+    if trace.is_some() {
+        typst_timing::enable();
+    }
+    let doc: typst_layout::PagedDocument =
+        crate::timings::stage(&format!("pdf: {} (mise en page)", job.source), || {
+            typst::compile(&world).output
+        })
         .map_err(|e| fail("la mise en page", &e))?;
     let (y, m, d) = {
         use chrono::Datelike;
@@ -169,7 +197,23 @@ pub fn typeset(job: &Job, image: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Vec
         tagged: true,
         ..typst_pdf::PdfOptions::default()
     };
-    typst_pdf::pdf(&doc, &options).map_err(|e| fail("l'écriture", &e))
+    let pdf = crate::timings::stage(&format!("pdf: {} (écriture)", job.source), || {
+        typst_pdf::pdf(&doc, &options)
+    })
+    .map_err(|e| fail("l'écriture", &e));
+    if let Some(dir) = trace {
+        let name = job.source.replace(['/', '\\'], "_");
+        let written = std::fs::create_dir_all(&dir)
+            .and_then(|()| std::fs::File::create(dir.join(format!("{name}.json"))))
+            .map_err(|e| e.to_string())
+            .and_then(|f| {
+                typst_timing::export_json(std::io::BufWriter::new(f), |_| (String::new(), 0))
+            });
+        if let Err(e) = written {
+            eprintln!("CUFPRESS_TYPST_TRACE : {e}");
+        }
+    }
+    pdf
 }
 
 /// [`typeset`] through the cache: read back when the job's key is there,
