@@ -181,12 +181,7 @@ fn the_letter_has_cover_sommaire_sections_in_order_and_bylines_before_articles()
         .lines()
         .find(|l| flat(l).starts_with(&flat(&first)))
         .unwrap_or_else(|| panic!("« {first} » absent du sommaire : {sommaire}"));
-    let page: usize = line
-        .trim_end()
-        .rsplit(|c: char| !c.is_ascii_digit())
-        .next()
-        .and_then(|d| d.parse().ok())
-        .unwrap_or_else(|| panic!("pas de numéro de page : {line}"));
+    let page = page_at_end(line).unwrap_or_else(|| panic!("pas de numéro de page : {line}"));
     assert!(
         flat(&pages[page - 1]).contains(&flat(&first)),
         "« {first} » annoncé page {page}"
@@ -552,6 +547,14 @@ fn serve_typesets_a_pdf_only_when_it_is_asked_for() {
     drop(server);
 }
 
+/// The page number that ends a sommaire line (« Bretagne (21) …… 12 »).
+fn page_at_end(line: &str) -> Option<usize> {
+    line.trim_end()
+        .rsplit(|c: char| !c.is_ascii_digit())
+        .next()
+        .and_then(|d| d.parse().ok())
+}
+
 /// The page (1-based) of the first page whose text holds `needle` (flat).
 fn page_of(pages: &[String], needle: &str) -> Option<usize> {
     pages
@@ -644,20 +647,7 @@ fn a_long_booklet_starts_each_region_on_a_new_page_a_short_one_runs_on() {
             .iter()
             .find(|l| l.starts_with(&key))
             .unwrap_or_else(|| panic!("« {h} » absent du sommaire : {sommaire:?}"));
-        let digits: String = line
-            .trim_end_matches(|c: char| !c.is_ascii_digit())
-            .chars()
-            .rev()
-            .take_while(char::is_ascii_digit)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        assert_eq!(
-            digits.parse::<usize>().ok(),
-            Some(page),
-            "sommaire : {line}"
-        );
+        assert_eq!(page_at_end(line), Some(page), "sommaire : {line}");
         last = page;
     }
     assert!(flat(&pages[n - 1]).ends_with(&format!("{n}/{n}")));

@@ -113,22 +113,18 @@ impl Job {
     /// and `booklet.typ` from that folder when it holds them, so a layout
     /// can be tried without recompiling (the cache key follows the text).
     fn template(&self) -> String {
-        let name = match self.kind {
-            Kind::Letter => "letter.typ",
-            Kind::Booklet => "booklet.typ",
-        };
-        let builtin = |name: &str| match name {
-            "common.typ" => include_str!("common.typ"),
-            "letter.typ" => include_str!("letter.typ"),
-            _ => include_str!("booklet.typ"),
+        const COMMON: (&str, &str) = ("common.typ", include_str!("common.typ"));
+        let body = match self.kind {
+            Kind::Letter => ("letter.typ", include_str!("letter.typ")),
+            Kind::Booklet => ("booklet.typ", include_str!("booklet.typ")),
         };
         let dir = std::env::var_os("CUFPRESS_PDF_TEMPLATES").map(PathBuf::from);
-        let read = |name: &str| {
+        let read = |(name, builtin): (&str, &str)| {
             dir.as_ref()
                 .and_then(|d| std::fs::read_to_string(d.join(name)).ok())
-                .unwrap_or_else(|| builtin(name).to_string())
+                .unwrap_or_else(|| builtin.to_string())
         };
-        format!("{}\n{}", read("common.typ"), read(name))
+        format!("{}\n{}", read(COMMON), read(body))
     }
 
     /// The job as published by `serve` in place of its PDF.
@@ -174,8 +170,10 @@ pub fn typeset(job: &Job, image: &dyn Fn(&str) -> Option<Vec<u8>>) -> Result<Vec
         .with_suggestion("signalez ce problème à l'équipe technique, avec ce message ; le reste du site est construit normalement si vous construisez avec --sans-pdf")
     };
     // Developers: `CUFPRESS_TYPST_TRACE=<folder>` writes Typst's own
-    // timings (one Chrome trace per PDF: layout iterations, page runs) to
-    // profile a template. Off by default; not for writers.
+    // timings (a Chrome trace: layout iterations, page runs) as each PDF
+    // is done, to profile a template. Typst's recorder is process-wide:
+    // a file holds everything recorded so far, PDFs typeset side by side
+    // included. Off by default; not for writers.
     let trace = std::env::var_os("CUFPRESS_TYPST_TRACE").map(PathBuf::from);
     if trace.is_some() {
         typst_timing::enable();
