@@ -652,3 +652,50 @@ fn a_long_booklet_starts_each_region_on_a_new_page_a_short_one_runs_on() {
     }
     assert!(flat(&pages[n - 1]).ends_with(&format!("{n}/{n}")));
 }
+
+#[test]
+fn a_template_change_is_typeset_again_not_read_from_the_pdf_cache() {
+    let site = TempSite::sample();
+    let r = site.build_with_pdf(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let heading = "Indexdescollectivitésfrançaises";
+    let index_heading = |site: &TempSite| {
+        let text: String = pages_text(&public(site, BOOKLET))
+            .iter()
+            .map(|p| flat(p))
+            .collect();
+        (
+            text.contains(heading),
+            text.contains("Indexdesvillesetrégions"),
+        )
+    };
+    assert_eq!(index_heading(&site), (true, false));
+
+    // The same job with another booklet template (CUFPRESS_PDF_TEMPLATES):
+    // the cache entry of the first build must not be served.
+    let templates = site.path().join("gabarits");
+    std::fs::create_dir_all(&templates).unwrap();
+    let builtin = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src/render/pdf/booklet.typ"),
+    )
+    .unwrap();
+    let changed = builtin.replace(
+        "Index des collectivités françaises",
+        "Index des villes et régions",
+    );
+    assert_ne!(changed, builtin);
+    std::fs::write(templates.join("booklet.typ"), changed).unwrap();
+    let o = cufpress()
+        .current_dir(site.path())
+        .env("CUFPRESS_PDF_TEMPLATES", &templates)
+        .args(["build", "--today", SAMPLE_TODAY])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(index_heading(&site), (false, true));
+
+    // Back to the built-in template: its own cache entry again.
+    let r = site.build_with_pdf(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(index_heading(&site), (true, false));
+}
