@@ -1,7 +1,8 @@
 //! Lighthouse 12.2.3 (mobile) on the sample site, in Debian's chromium:
 //! accessibility, best practices and SEO at 100, performance at least 95,
 //! on the pages readers open most (and the e-mail edition, performance
-//! aside). `bench/lighthouse.sh` prints the same
+//! aside); a page under the performance floor is judged by the median of
+//! three runs. `bench/lighthouse.sh` prints the same
 //! scores as a table for the README.
 
 mod common;
@@ -38,22 +39,55 @@ fn lighthouse_scores_on_the_pages_readers_open() {
     let mut args = vec![public.to_str().unwrap(), "--port", &port];
     args.extend_from_slice(PAGES);
     let v = node_json("lighthouse.mjs", &args);
+    let score = |v: &serde_json::Value, page: &str, category: &str| {
+        v[page]["scores"][category].as_u64().unwrap_or(0)
+    };
+    // The e-mail edition is read in mail clients, which fetch its 1,200 px
+    // photos whatever Lighthouse's simulated phone thinks of them: its
+    // performance score is printed by bench/lighthouse.sh, not held to the
+    // pages' floor.
+    let performance_floor = |page: &str| if page.ends_with("email.html") { 0 } else { 95 };
+    // Performance is timed, so it moves with the machine's load (the other
+    // scores do not): as Lighthouse CI advises, a page under the floor is
+    // measured twice more and judged by the median of its three runs.
+    let slow: Vec<&str> = PAGES
+        .iter()
+        .copied()
+        .filter(|p| score(&v, p, "performance") < performance_floor(p))
+        .collect();
+    let mut performance: std::collections::HashMap<&str, Vec<u64>> = PAGES
+        .iter()
+        .map(|p| (*p, vec![score(&v, p, "performance")]))
+        .collect();
+    if !slow.is_empty() {
+        let mut again = vec![public.to_str().unwrap(), "--port", &port];
+        again.extend_from_slice(&slow);
+        for _ in 0..2 {
+            let w = node_json("lighthouse.mjs", &again);
+            for p in &slow {
+                performance
+                    .get_mut(p)
+                    .unwrap()
+                    .push(score(&w, p, "performance"));
+            }
+        }
+    }
     let mut failures = Vec::new();
     for page in PAGES {
-        let scores = &v[page]["scores"];
         let lost = &v[page]["lost"];
-        // The e-mail edition is read in mail clients, which fetch its
-        // 1,200 px photos whatever Lighthouse's simulated phone thinks of
-        // them: its performance score is printed by bench/lighthouse.sh,
-        // not held to the pages' floor.
-        let performance = if page.ends_with("email.html") { 0 } else { 95 };
+        let mut runs = performance[page].clone();
+        runs.sort_unstable();
+        let median = runs[runs.len() / 2];
+        let floor = performance_floor(page);
+        if median < floor {
+            failures.push(format!("{page} : performance {runs:?} < {floor} ; {lost}"));
+        }
         for (category, floor) in [
-            ("performance", performance),
             ("accessibility", 100),
             ("best-practices", 100),
             ("seo", 100),
         ] {
-            let got = scores[category].as_u64().unwrap_or(0);
+            let got = score(&v, page, category);
             if got < floor {
                 failures.push(format!("{page} : {category} {got} < {floor} ; {lost}"));
             }
