@@ -119,6 +119,16 @@ fn content_targets(
             true
         }
         ["groupes", ..] => false,
+        // A directory's title and group show on its group's page; a
+        // partnership's text shows on no page of the web edition (its
+        // directory's count changes only when a file appears or goes,
+        // which renders everything).
+        ["repertoire", _, name] if name.ends_with(".md") => {
+            if *name == "_index.md" {
+                groups(ctx, t);
+            }
+            true
+        }
         [first, ..] if ["agenda", "programmes", "repertoire"].contains(first) => {
             if !rest.ends_with(".md") {
                 return true;
