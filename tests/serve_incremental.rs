@@ -107,3 +107,71 @@ fn every_kind_of_edit_serves_what_a_full_build_makes() {
         }
     }
 }
+
+/// A save is served in two steps: the pages first (what the open tabs
+/// reload), then the search records, the back-office and the PDF jobs,
+/// whose requests wait for that second step.
+#[test]
+fn pages_come_first_then_search_back_office_and_pdf() {
+    let site = common::TempSite::fixture("core-minimal");
+    let root = site.path().to_path_buf();
+    let served = RwLock::new(Served::default());
+    let mut builder = Builder::new(&root, options(&root));
+    // (changed paths, second step running) after each step.
+    let mut steps: Vec<(Vec<String>, bool)> = Vec::new();
+    fn record(
+        steps: &mut Vec<(Vec<String>, bool)>,
+        served: &RwLock<Served>,
+        o: &cufpress::serve::state::Outcome,
+    ) {
+        assert!(o.ok, "{:?}", o.diagnostics);
+        let busy = served.read().unwrap().catch_up.is_busy();
+        steps.push((o.changed.clone().unwrap_or_default(), busy));
+    }
+    let outcome = builder.build_steps(&served, |o| record(&mut steps, &served, o));
+    assert!(outcome.ok);
+    let later = served.read().unwrap().later_paths.clone();
+    assert!(later.iter().any(|p| p.starts_with("admin/")), "{later:?}");
+    assert!(
+        later.iter().any(|p| p.starts_with("pagefind/")),
+        "{later:?}"
+    );
+    assert_eq!(steps.len(), 2);
+    assert!(steps[0].1, "the second step is announced as running");
+    assert!(!steps[1].1, "and over once it has run");
+    let first: Vec<&String> = steps[0].0.iter().filter(|p| later.contains(*p)).collect();
+    assert!(first.is_empty(), "first step made {first:?}");
+    assert!(steps[0].0.iter().any(|p| p == "index.html"));
+    assert!(steps[1].0.iter().any(|p| later.contains(p)));
+
+    // An edited article: its page in the first step, its search record in
+    // the second.
+    steps.clear();
+    let rel = "lettres/2025-09/mada-deux.md";
+    site.write(
+        rel,
+        "---\ntitle: Madagascar, deuxième article revu\nsection: geographique\ngroup: madagascar\nweight: 20\n---\nTexte revu avec un mot témoin : baobab.\n",
+    );
+    builder.update(&[root.join("content").join(rel)]);
+    let outcome = builder.build_steps(&served, |o| record(&mut steps, &served, o));
+    assert!(outcome.ok);
+    assert_eq!(steps.len(), 2);
+    assert!(
+        steps[0].0.iter().any(|p| p.starts_with("lettres/2025-09/")),
+        "{:?}",
+        steps[0].0
+    );
+    assert!(
+        steps[0].0.iter().all(|p| !later.contains(p)),
+        "{:?}",
+        steps[0].0
+    );
+    assert!(
+        steps[1].0.iter().any(|p| p.starts_with("pagefind/")),
+        "{:?}",
+        steps[1].0
+    );
+    // Both steps' changes are the rebuild's.
+    let all = outcome.changed.unwrap();
+    assert!(steps.iter().flat_map(|s| &s.0).all(|p| all.contains(p)));
+}

@@ -178,7 +178,15 @@ fn file(hub: &Hub, root: &Path, path: &str) -> Option<Response> {
     } else {
         rel.to_string()
     };
-    let served = hub.read();
+    let mut served = hub.read();
+    // A search bundle, the back-office or a PDF being made again after a
+    // save: wait for it rather than give the one from before the save.
+    if served.later_paths.contains(&key) && served.catch_up.is_busy() {
+        let gate = served.catch_up.clone();
+        drop(served);
+        gate.wait(std::time::Duration::from_secs(120));
+        served = hub.read();
+    }
     // The back-office stays as the last good build made it while the
     // content has a mistake (the writer fixes it there), and is never
     // reloaded under the writer's hands.

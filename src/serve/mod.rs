@@ -152,14 +152,26 @@ fn rebuild_loop(rx: &Receiver<Msg>, builder: &mut Builder, hub: &Hub) {
         if builder.update(&paths).is_empty() {
             continue;
         }
-        let outcome = builder.build(&hub.served);
-        let elapsed = start.elapsed();
-        if outcome.changed.as_ref().is_some_and(Vec::is_empty) {
-            report(&outcome, elapsed);
-            continue;
-        }
-        announce(hub, &outcome, elapsed);
-        report(&outcome, elapsed);
+        // The pages first (the reload), then the search records, the
+        // back-office and the PDF jobs: no open page is made of those, so
+        // the second step is announced to the browsers only if it fails.
+        let mut steps = 0;
+        let outcome = builder.build_steps(&hub.served, |step| {
+            let elapsed = start.elapsed();
+            steps += 1;
+            let nothing = step.changed.as_ref().is_some_and(Vec::is_empty);
+            if (steps == 1 && !nothing) || !step.ok {
+                announce(hub, step, elapsed);
+            }
+            if steps == 1 || !step.ok {
+                report(step, elapsed);
+            } else if !nothing {
+                eprintln!(
+                    "Recherche, back-office et PDF à jour en {} ms.",
+                    elapsed.as_millis()
+                );
+            }
+        });
         if outcome.ok {
             check_links(builder, hub);
         }

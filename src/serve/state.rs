@@ -34,6 +34,62 @@ pub struct Served {
     pub failure: Option<Vec<Diagnostic>>,
     /// Number of builds so far.
     pub generation: u64,
+    /// Paths made by the renderers of the second step ([`LATER`]): a
+    /// request for one of them waits while that step runs.
+    pub later_paths: HashSet<String>,
+    /// Open while the second step of a rebuild runs.
+    pub catch_up: Arc<CatchUp>,
+}
+
+/// The renderers whose files no page on screen is made of: the search
+/// bundles' records, the back-office and the PDF jobs. A rebuild renders
+/// them after the reload message (their files are asked for later, if at
+/// all), and a request for one of their files waits until they are fresh.
+pub const LATER: &[&str] = &["search", "admin", "pdf"];
+
+/// Tells requests for files of the second step when it has finished.
+#[derive(Default)]
+pub struct CatchUp {
+    busy: std::sync::Mutex<bool>,
+    done: std::sync::Condvar,
+}
+
+impl CatchUp {
+    fn set(&self, busy: bool) {
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner()) = busy;
+        if !busy {
+            self.done.notify_all();
+        }
+    }
+
+    /// Waits until the second step is over (at most `max`).
+    pub fn wait(&self, max: std::time::Duration) {
+        let busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = self
+            .done
+            .wait_timeout_while(busy, max, |b| *b)
+            .unwrap_or_else(|e| e.into_inner());
+    }
+
+    /// True while the second step runs.
+    pub fn is_busy(&self) -> bool {
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Which renderers a step runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Every renderer but [`LATER`]'s.
+    First,
+    /// [`LATER`]'s renderers.
+    Later,
+}
+
+impl Step {
+    fn runs(self, renderer: &str) -> bool {
+        LATER.contains(&renderer) == (self == Step::Later)
+    }
 }
 
 /// What one rebuild did.
@@ -119,6 +175,7 @@ impl Builder {
             Ok(files) => files,
             Err(d) => {
                 self.read_error = Some(d);
+                self.image_memo.forget_all();
                 return vec!["content".to_string()];
             }
         };
@@ -200,6 +257,7 @@ impl Builder {
         if theme {
             changed.extend(self.reread_theme());
         }
+        self.image_memo.forget(&changed);
         self.memo.pending.extend(changed.iter().cloned());
         changed
     }
@@ -257,12 +315,27 @@ impl Builder {
 
     /// Runs the build's pipeline (load with the memo, resolve, the image
     /// step through the cache), renders what changed and applies the
-    /// result to `served`.
+    /// result to `served`: [`Builder::build_steps`] with nothing between
+    /// the steps.
     pub fn build(&mut self, served: &std::sync::RwLock<Served>) -> Outcome {
+        self.build_steps(served, |_| {})
+    }
+
+    /// [`Builder::build`] in two steps, `after_step` called with the
+    /// outcome of each: first the pages (what the open tabs reload), then
+    /// the files of [`LATER`]'s renderers. Returns both steps' outcome as
+    /// one (the first's alone when it failed).
+    pub fn build_steps(
+        &mut self,
+        served: &std::sync::RwLock<Served>,
+        mut after_step: impl FnMut(&Outcome),
+    ) -> Outcome {
         let mut diags = Diagnostics::new();
         if let Some(d) = &self.read_error {
             diags.push(d.clone());
-            return fail(served, diags);
+            let o = fail(served, diags);
+            after_step(&o);
+            return o;
         }
         let t0 = std::time::Instant::now();
         let caches = Caches {
@@ -275,11 +348,25 @@ impl Builder {
         diags.extend(d);
         let parsed = self.load_memo.last_misses();
         let Some(prepared) = prepared else {
-            return fail(served, diags);
+            let o = fail(served, diags);
+            after_step(&o);
+            return o;
         };
         let ctx = prepared.context(&self.opts);
-        let mut outcome = self.memo.render(&ctx, &prepared.images, served, diags);
-        if outcome.ok {
+        let full = self.memo.structural || self.memo.rendered.is_none();
+        let later_diags = diags.clone();
+        let catch_up = served
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .catch_up
+            .clone();
+        // Open before the first step's files are visible, so that no
+        // request sees fresh pages with stale records or jobs.
+        catch_up.set(true);
+        let mut first = self
+            .memo
+            .render(&ctx, &prepared.images, served, diags, full, Step::First);
+        if first.ok {
             let mut s = served.write().unwrap_or_else(|e| e.into_inner());
             s.assets = prepared
                 .assets()
@@ -290,8 +377,38 @@ impl Builder {
                 })
                 .collect();
         }
-        outcome.parsed = parsed;
-        outcome
+        first.parsed = parsed;
+        after_step(&first);
+        if !first.ok {
+            catch_up.set(false);
+            return first;
+        }
+        let later = self.memo.render(
+            &ctx,
+            &prepared.images,
+            served,
+            later_diags,
+            full,
+            Step::Later,
+        );
+        catch_up.set(false);
+        after_step(&later);
+        let changed = match (first.changed, later.changed.clone()) {
+            (Some(mut a), Some(b)) if later.ok => {
+                a.extend(b);
+                a.sort();
+                a.dedup();
+                Some(a)
+            }
+            _ => None,
+        };
+        Outcome {
+            ok: later.ok,
+            changed,
+            diagnostics: later.diagnostics,
+            parsed,
+            rendered: first.rendered + later.rendered,
+        }
     }
 }
 
@@ -328,19 +445,26 @@ type RendererResult = (
 impl Memo {
     /// Renders what the pending changes touch (everything after a
     /// structural change), through the post-process stage, into `served`.
+    ///
+    /// `step` picks the renderers; the second step ends the rebuild (the
+    /// pending changes are then cleared). `full`: render everything.
     fn render(
         &mut self,
         ctx: &RenderContext<'_>,
         images: &Arc<Processed>,
         served: &std::sync::RwLock<Served>,
         mut diags: Diagnostics,
+        full: bool,
+        step: Step,
     ) -> Outcome {
         let renderers = render::renderers();
-        let full = self.structural || self.rendered.is_none();
         let changes = ChangeSet::new(self.pending.iter().cloned());
-        let results: Vec<RendererResult> = renderers
+        let results: Vec<Option<RendererResult>> = renderers
             .par_iter()
             .map(|r| {
+                if !step.runs(r.name()) {
+                    return None;
+                }
                 let t0 = std::time::Instant::now();
                 let mut out = Collect::default();
                 let changed = {
@@ -357,7 +481,7 @@ impl Memo {
                 };
                 timing(r.name(), t0);
                 let outputs = out.into_sorted();
-                (complete.0, complete.1.map(|w| (outputs, w)))
+                Some((complete.0, complete.1.map(|w| (outputs, w))))
             })
             .collect();
         let mut errors = Vec::new();
@@ -367,7 +491,10 @@ impl Memo {
         });
         let mut fresh: Vec<Output> = Vec::new();
         let mut removed: Vec<String> = Vec::new();
-        for (i, (complete, res)) in results.into_iter().enumerate() {
+        for (i, result) in results.into_iter().enumerate() {
+            let Some((complete, res)) = result else {
+                continue;
+            };
             match res {
                 Err(e) => errors.extend(e),
                 Ok((outs, warnings)) if complete => {
@@ -387,15 +514,17 @@ impl Memo {
             }
         }
         let new_images = self.images.as_ref().is_none_or(|i| !Arc::ptr_eq(i, images));
-        if full || new_images {
+        if step == Step::First && (full || new_images) {
             fresh.extend(images.outputs.iter().cloned());
             self.images = Some(images.clone());
         }
-        if full {
+        if step == Step::First && full {
             fresh.extend(ctx.theme.statics.iter().map(|s| Output {
                 path: s.path.clone(),
                 bytes: s.bytes.clone(),
             }));
+        }
+        if step == Step::Later && full {
             errors.extend(duplicates(&rendered.paths));
         }
         if !errors.is_empty() {
@@ -408,9 +537,21 @@ impl Memo {
         let t0 = std::time::Instant::now();
         let changed = self.apply(ctx, served, fresh, removed, full);
         timing("apply", t0);
+        if step == Step::Later {
+            let later: HashSet<String> = renderers
+                .iter()
+                .zip(&rendered.paths)
+                .filter(|(r, _)| LATER.contains(&r.name()))
+                .flat_map(|(_, paths)| paths.iter().cloned())
+                .collect();
+            served
+                .write()
+                .unwrap_or_else(|e| e.into_inner())
+                .later_paths = later;
+            self.pending.clear();
+            self.structural = false;
+        }
         self.rendered = Some(rendered);
-        self.pending.clear();
-        self.structural = false;
         Outcome {
             ok: true,
             changed,
@@ -528,4 +669,32 @@ fn duplicates(paths: &[BTreeSet<String>]) -> Vec<Diagnostic> {
     let mut all: Vec<String> = paths.iter().flatten().cloned().collect();
     all.sort_unstable();
     render::duplicates(&all)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_request_waits_for_the_second_step_and_no_longer() {
+        let gate = Arc::new(CatchUp::default());
+        // Nothing running: no wait.
+        let t0 = Instant::now();
+        gate.wait(Duration::from_secs(5));
+        assert!(t0.elapsed() < Duration::from_secs(1));
+        gate.set(true);
+        let g = gate.clone();
+        let waiter = std::thread::spawn(move || {
+            let t0 = Instant::now();
+            g.wait(Duration::from_secs(30));
+            (t0.elapsed(), g.is_busy())
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        gate.set(false);
+        let (waited, busy) = waiter.join().unwrap();
+        assert!(waited >= Duration::from_millis(150), "{waited:?}");
+        assert!(waited < Duration::from_secs(10), "{waited:?}");
+        assert!(!busy);
+    }
 }
