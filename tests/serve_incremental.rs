@@ -83,6 +83,27 @@ fn every_kind_of_edit_serves_what_a_full_build_makes() {
             "repertoire/senegal/_index.md",
             "---\ntitle: \"Répertoire franco-sénégalais, édition revue\"\ncountry: SN\n---\nPrésentation revue.\n".into(),
         ),
+        // A partnership's text alone (its sheet only is redone).
+        (
+            "repertoire/senegal/p1.md",
+            partnership("Ville de Brest", "Bretagne", "Commune sénégalaise 1")
+                .replace("Un partenariat entre", "Un partenariat revu entre"),
+        ),
+        // A directory's presentation text alone.
+        (
+            "repertoire/senegal/_index.md",
+            "---\ntitle: \"Répertoire franco-sénégalais, édition revue\"\ncountry: SN\n---\nPrésentation revue deux fois.\n".into(),
+        ),
+        // A partnership set aside as a draft, then published again.
+        (
+            "repertoire/senegal/p2.md",
+            partnership("Ville de Colmar", "Grand Est", "Commune sénégalaise 2")
+                .replacen("---\n", "---\ndraft: true\n", 1),
+        ),
+        (
+            "repertoire/senegal/p2.md",
+            partnership("Ville de Colmar", "Grand Est", "Commune sénégalaise 2"),
+        ),
         // An article.
         (
             "lettres/2025-09/mada-deux.md",
@@ -174,4 +195,49 @@ fn pages_come_first_then_search_back_office_and_pdf() {
     // Both steps' changes are the rebuild's.
     let all = outcome.changed.unwrap();
     assert!(steps.iter().flat_map(|s| &s.0).all(|p| all.contains(p)));
+}
+
+/// A partnership whose text alone changed redoes its sheet and nothing
+/// else of the pages (its country page and the French authorities' index
+/// show only its front matter); a change of its front matter redoes those.
+#[test]
+fn a_partnership_text_edit_redoes_its_sheet_only() {
+    let site = common::TempSite::fixture("core-minimal");
+    let root = site.path().to_path_buf();
+    let served = RwLock::new(Served::default());
+    let mut builder = Builder::new(&root, options(&root));
+    assert!(builder.build(&served).ok);
+    let rel = "repertoire/madagascar/villetest-antsirabe.md";
+    let original = std::fs::read_to_string(site.path().join("content").join(rel)).unwrap();
+    let mut first_step = |text: String| {
+        site.write(rel, &text);
+        builder.update(&[root.join("content").join(rel)]);
+        let mut first = None;
+        let outcome = builder.build_steps(&served, |o| {
+            first.get_or_insert((o.rendered, o.changed.clone().unwrap_or_default()));
+        });
+        assert!(outcome.ok, "{:?}", outcome.diagnostics);
+        first.unwrap()
+    };
+    let (rendered, changed) = first_step(original.replace(
+        "Un partenariat de test.",
+        "Un partenariat de test, au texte revu.",
+    ));
+    assert_eq!(
+        changed,
+        ["repertoire/madagascar/villetest-antsirabe/index.html"]
+    );
+    let body_only = rendered;
+    let (rendered, changed) = first_step(original.replace("since: 2010", "since: 2011"));
+    // The same files (the sheet, and the feeds any save redoes) and the
+    // three made of front matters: the index of répertoires, the country
+    // page, the French authorities.
+    assert_eq!(rendered, body_only + 3, "{rendered} / {body_only}");
+    for page in [
+        "repertoire/madagascar/index.html",
+        "repertoire/collectivites/index.html",
+        "repertoire/madagascar/villetest-antsirabe/index.html",
+    ] {
+        assert!(changed.iter().any(|p| p == page), "{page} : {changed:?}");
+    }
 }

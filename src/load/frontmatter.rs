@@ -123,6 +123,19 @@ pub fn split<'a>(file: &str, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     .with_source(text))
 }
 
+/// True when two versions of a content file have the same front matter,
+/// on the same lines (only the text after the closing `---` differs):
+/// their front matter's values and the lines of its keys are the same.
+pub fn same_front(a: &[u8], b: &[u8]) -> bool {
+    let (Ok(a), Ok(b)) = (decode("", a), decode("", b)) else {
+        return false;
+    };
+    match (split("", &a), split("", &b)) {
+        (Ok(x), Ok(y)) => x.yaml == y.yaml && x.body_offset == y.body_offset,
+        _ => false,
+    }
+}
+
 /// Warnings for unquoted values cut by a YAML comment: in
 /// `title: Réunion #3`, everything from ` #` is silently dropped.
 pub fn comment_warnings(file: &str, source: &str, yaml: &str, offset: u32) -> Vec<Diagnostic> {
@@ -552,5 +565,27 @@ mod tests {
         );
         let hint = errs[0].suggestion.as_deref().unwrap_or_default();
         assert!(hint.contains("AAAA-MM-JJ"), "{hint}");
+    }
+
+    #[test]
+    fn same_front_sees_a_body_edit_only() {
+        let a = b"---\ntitle: Dakar\nsince: 2001\n---\nUn texte.\n";
+        let body = b"---\ntitle: Dakar\nsince: 2001\n---\nUn texte revu.\n";
+        let crlf = b"---\r\ntitle: Dakar\r\nsince: 2001\r\n---\r\nAutre.\r\n";
+        assert!(same_front(a, body));
+        assert!(same_front(a, crlf));
+        assert!(!same_front(
+            a,
+            b"---\ntitle: Dakar\nsince: 2002\n---\nUn texte.\n"
+        ));
+        assert!(!same_front(
+            a,
+            b"---\n\ntitle: Dakar\nsince: 2001\n---\nUn texte.\n"
+        ));
+        assert!(!same_front(
+            a,
+            b"---\ntitle: Dakar\nsince: 2001\nUn texte.\n"
+        ));
+        assert!(!same_front(b"\xff", b"\xff"));
     }
 }

@@ -11,6 +11,9 @@
 pub struct ChangeSet {
     /// The changed files, sorted, without duplicates.
     pub files: Vec<String>,
+    /// Those of `files` whose front matter may have changed (sorted): the
+    /// others had only their text after the closing `---` edited.
+    pub fronts: Vec<String>,
 }
 
 impl ChangeSet {
@@ -19,7 +22,38 @@ impl ChangeSet {
         let mut files: Vec<String> = files.into_iter().collect();
         files.sort();
         files.dedup();
-        ChangeSet { files }
+        ChangeSet {
+            fronts: files.clone(),
+            files,
+        }
+    }
+
+    /// A change set of these files, of which only `fronts` may have had
+    /// their front matter changed.
+    pub fn with_fronts(
+        files: impl IntoIterator<Item = String>,
+        fronts: impl IntoIterator<Item = String>,
+    ) -> Self {
+        let mut c = ChangeSet::new(files);
+        let mut fronts: Vec<String> = fronts
+            .into_iter()
+            .filter(|f| c.files.binary_search(f).is_ok())
+            .collect();
+        fronts.sort();
+        fronts.dedup();
+        c.fronts = fronts;
+        c
+    }
+
+    /// True when `file` changed only after its front matter (its body).
+    pub fn body_only(&self, file: &str) -> bool {
+        self.files
+            .binary_search_by(|f| f.as_str().cmp(file))
+            .is_ok()
+            && self
+                .fronts
+                .binary_search_by(|f| f.as_str().cmp(file))
+                .is_err()
     }
 
     /// True when nothing changed.
@@ -89,5 +123,25 @@ mod tests {
         ]);
         assert_eq!(r.directories_only(), Some(vec!["japon", "senegal"]));
         assert_eq!(c.directories_only(), None);
+    }
+
+    #[test]
+    fn body_only_is_what_was_not_named_as_a_front_change() {
+        let c = ChangeSet::with_fronts(
+            ["content/a.md".to_string(), "content/b.md".to_string()],
+            [
+                "content/b.md".to_string(),
+                "content/ailleurs.md".to_string(),
+            ],
+        );
+        assert!(c.body_only("content/a.md"));
+        assert!(!c.body_only("content/b.md"));
+        assert!(!c.body_only("content/ailleurs.md"), "not a change at all");
+        assert_eq!(c.fronts, ["content/b.md"]);
+        let plain = ChangeSet::new(["content/a.md".to_string()]);
+        assert!(
+            !plain.body_only("content/a.md"),
+            "unknown: the front may have changed"
+        );
     }
 }

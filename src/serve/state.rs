@@ -127,6 +127,8 @@ pub struct Builder {
     image_memo: images::Memo,
     memo: Memo,
     read_error: Option<Diagnostic>,
+    /// Files of the current [`Builder::update`] whose front matter stayed.
+    body_edits: HashSet<String>,
 }
 
 /// What the incremental render remembers between runs.
@@ -134,8 +136,12 @@ struct Memo {
     rendered: Option<Rendered>,
     /// Files changed since the last successful render.
     pending: BTreeSet<String>,
+    /// Those of `pending` whose front matter may have changed.
+    fronts: BTreeSet<String>,
     /// A file appeared or disappeared since the last successful render.
     structural: bool,
+    /// The drafts left out of the last render.
+    drafts: Vec<String>,
     /// The image step's result last put in `served`.
     images: Option<Arc<Processed>>,
 }
@@ -156,10 +162,13 @@ impl Builder {
             memo: Memo {
                 rendered: None,
                 pending: BTreeSet::new(),
+                fronts: BTreeSet::new(),
+                drafts: Vec::new(),
                 structural: true,
                 images: None,
             },
             read_error: None,
+            body_edits: HashSet::new(),
         };
         b.reread_content();
         b.reread_theme();
@@ -258,6 +267,11 @@ impl Builder {
             changed.extend(self.reread_theme());
         }
         self.image_memo.forget(&changed);
+        // Every change but a Markdown file's text after its front matter.
+        let body_edits = std::mem::take(&mut self.body_edits);
+        self.memo
+            .fronts
+            .extend(changed.iter().filter(|p| !body_edits.contains(*p)).cloned());
         self.memo.pending.extend(changed.iter().cloned());
         changed
     }
@@ -290,6 +304,11 @@ impl Builder {
             (Ok(bytes), Ok(i)) => {
                 if self.inputs.files[i].bytes == bytes {
                     return Vec::new();
+                }
+                if rel.ends_with(".md")
+                    && crate::load::frontmatter::same_front(&self.inputs.files[i].bytes, &bytes)
+                {
+                    self.body_edits.insert(rel.clone());
                 }
                 self.inputs.files[i].bytes = bytes;
                 if rel == "content/site.yaml" {
@@ -353,7 +372,13 @@ impl Builder {
             return o;
         };
         let ctx = prepared.context(&self.opts);
-        let full = self.memo.structural || self.memo.rendered.is_none();
+        // A draft set aside or published again adds or removes pages, as
+        // a file that appears or goes does.
+        let drafts_moved = self.memo.drafts != prepared.site.drafts;
+        if drafts_moved {
+            self.memo.drafts = prepared.site.drafts.clone();
+        }
+        let full = self.memo.structural || self.memo.rendered.is_none() || drafts_moved;
         let later_diags = diags.clone();
         let catch_up = served
             .read()
@@ -458,7 +483,8 @@ impl Memo {
         step: Step,
     ) -> Outcome {
         let renderers = render::renderers();
-        let changes = ChangeSet::new(self.pending.iter().cloned());
+        let changes =
+            ChangeSet::with_fronts(self.pending.iter().cloned(), self.fronts.iter().cloned());
         let results: Vec<Option<RendererResult>> = renderers
             .par_iter()
             .map(|r| {
@@ -549,6 +575,7 @@ impl Memo {
                 .unwrap_or_else(|e| e.into_inner())
                 .later_paths = later;
             self.pending.clear();
+            self.fronts.clear();
             self.structural = false;
         }
         self.rendered = Some(rendered);

@@ -28,7 +28,7 @@ impl Renderer for RepertoireRenderer {
     }
 
     fn render(&self, ctx: &RenderContext<'_>, out: &dyn Sink) -> Rendered {
-        render_some(ctx, out, &|_| true)
+        render_some(ctx, out, &Redo::everything())
     }
 
     fn ignores(&self) -> &'static [&'static str] {
@@ -45,27 +45,102 @@ impl Renderer for RepertoireRenderer {
         if changes.only_under(self.ignores()) {
             return Some(Ok(Vec::new()));
         }
-        // An edit inside répertoires' folders redoes those directories'
-        // pages and all their sheets (a sheet shows its number in the
-        // booklet, which the order of its directory's entries decides),
-        // and the pages made from every directory: the index, the French
-        // authorities.
-        let slugs = changes.directories_only()?;
-        Some(render_some(ctx, out, &|d| slugs.contains(&d.slug.as_str())))
+        changes.directories_only()?;
+        Some(render_some(ctx, out, &Redo::after(changes)))
     }
 }
 
-/// The répertoire's pages: the index and the French authorities always; the country pages and sheets of the directories
-/// `redo` accepts.
-fn render_some(
-    ctx: &RenderContext<'_>,
-    out: &dyn Sink,
-    redo: &(dyn Fn(&Directory) -> bool + Sync),
-) -> Rendered {
+/// Which répertoire pages an edit inside répertoires' folders redoes.
+///
+/// A sheet is made of its own file and its directory's `_index.md`; a
+/// country page of its directory's files' front matter (the rows, the
+/// figures) and its `_index.md`'s text; the French authorities' pages of
+/// every partnership's front matter. So a partnership whose text alone
+/// changed redoes its sheet only.
+struct Redo {
+    /// Everything (a complete render).
+    all: bool,
+    /// Directories whose country page is redone.
+    countries: Vec<String>,
+    /// Directories whose every sheet is redone.
+    all_sheets: Vec<String>,
+    /// Partnership files whose sheet is redone.
+    sheets: Vec<String>,
+    /// The index and the French authorities' pages.
+    national: bool,
+}
+
+impl Redo {
+    fn everything() -> Redo {
+        Redo {
+            all: true,
+            countries: Vec::new(),
+            all_sheets: Vec::new(),
+            sheets: Vec::new(),
+            national: true,
+        }
+    }
+
+    /// What `changes` (only files under `content/repertoire/`) redo.
+    fn after(changes: &crate::render::changes::ChangeSet) -> Redo {
+        let mut r = Redo {
+            all: false,
+            countries: Vec::new(),
+            all_sheets: Vec::new(),
+            sheets: Vec::new(),
+            national: false,
+        };
+        for f in &changes.files {
+            let Some((slug, name)) = f
+                .strip_prefix("content/repertoire/")
+                .and_then(|rest| rest.split_once('/'))
+            else {
+                continue;
+            };
+            let body_only = changes.body_only(f);
+            if name == "_index.md" {
+                r.countries.push(slug.to_string());
+                if !body_only {
+                    r.all_sheets.push(slug.to_string());
+                    r.national = true;
+                }
+            } else if name.ends_with(".md") && !name.contains('/') {
+                r.sheets.push(f.clone());
+                if !body_only {
+                    r.countries.push(slug.to_string());
+                    r.national = true;
+                }
+            } else {
+                // Any other file of the folder: everything it may show in.
+                r.countries.push(slug.to_string());
+                r.all_sheets.push(slug.to_string());
+                r.national = true;
+            }
+        }
+        r
+    }
+
+    fn country(&self, d: &Directory) -> bool {
+        self.all || self.countries.contains(&d.slug)
+    }
+
+    fn sheet(&self, e: &Entry<'_>) -> bool {
+        self.all || self.all_sheets.contains(&e.dir.slug) || self.sheets.contains(&e.page.path)
+    }
+}
+
+/// The répertoire's pages that `redo` names: the index and the French
+/// authorities, country pages, sheets.
+fn render_some(ctx: &RenderContext<'_>, out: &dyn Sink, redo: &Redo) -> Rendered {
     // Rendered even with no directory: the navigation links /repertoire/.
-    let dirs: Vec<&Directory> = ctx.site.directories.iter().filter(|d| redo(d)).collect();
+    let dirs: Vec<&Directory> = ctx
+        .site
+        .directories
+        .iter()
+        .filter(|d| redo.country(d))
+        .collect();
     let all = entries(&ctx.site.directories);
-    let sheets_to_redo: Vec<Entry<'_>> = all.iter().filter(|e| redo(e.dir)).copied().collect();
+    let sheets_to_redo: Vec<Entry<'_>> = all.iter().filter(|e| redo.sheet(e)).copied().collect();
     let mut errs = Vec::new();
     let mut take = |r: Result<(), Vec<Diagnostic>>| {
         if let Err(e) = r {
@@ -73,12 +148,17 @@ fn render_some(
         }
     };
     let one = |r: Result<Output, Diagnostic>| r.map(|o| out.put(o)).map_err(|e| vec![e]);
-    take(one(index_page(ctx, &all)));
+    if redo.national {
+        take(one(index_page(ctx, &all)));
+    }
     // The one big page, the few country pages and the many sheets run
     // side by side: in a row, the single-page steps would leave the
     // other cores idle.
     let (authorities, (countries, sheets)) = rayon::join(
         || {
+            if !redo.national {
+                return Ok(());
+            }
             crate::timings::stage("repertoire: collectivites", || {
                 authorities_pages(ctx, &all, out)
             })
