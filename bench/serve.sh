@@ -17,3 +17,4 @@ rm -rf "$WORK/sample" && mkdir -p "$WORK/sample" && cp -r content themes "$WORK/
 rm -rf "$WORK/corpus-copy" && cp -r "$WORK/corpus" "$WORK/corpus-copy"
 ./target/release/examples/serve_bench "$WORK/corpus-copy" --edits "$EDITS"
 ./target/release/examples/serve_bench "$WORK/corpus-copy" --edits "$EDITS" --partenariat
+./target/release/examples/serve_bench "$WORK/corpus-copy" --edits "$EDITS" --partenariat --entete

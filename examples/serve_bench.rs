@@ -1,10 +1,11 @@
 //! Latency of `cufpress serve`: time from an article's write to the reload
 //! message, median over several edits (see bench/serve.sh):
 //!
-//! `cargo run --release --example serve_bench -- SITE [--edits 20] [--partenariat] [--bin target/release/cufpress]`
+//! `cargo run --release --example serve_bench -- SITE [--edits 20] [--partenariat [--entete]] [--bin target/release/cufpress]`
 //!
 //! SITE is modified during the run (one article, or with `--partenariat`
-//! one partnership of a répertoire, gets a line appended, then restored):
+//! one partnership of a répertoire, gets a line appended, or with
+//! `--entete` its year changed, then restored):
 //! pass a copy. Each edit waits for the link check that follows
 //! the reload (`verifie` event) before the next one.
 
@@ -37,6 +38,8 @@ fn main() {
         first_article(&site.join("content/lettres"))
     };
     let original = std::fs::read_to_string(&article).expect("article");
+    // `--entete`: edit the partnership's front matter instead of its text.
+    let front = args.iter().any(|a| a == "--entete");
     let started = Instant::now();
     let mut child = Command::new(&bin)
         .args(["serve", "--port", "0", "--today", "2025-09-10", "--root"])
@@ -52,7 +55,14 @@ fn main() {
     let rx = events(port);
     let mut times = Vec::new();
     for i in 0..edits {
-        let text = format!("{original}\nModification {i} du banc d'essai.\n");
+        let text = if front {
+            // The front matter: the year the partnership began.
+            let at = original.find("\nsince: ").expect("a since: key") + 1;
+            let end = at + original[at..].find('\n').unwrap_or(original.len() - at);
+            format!("{}since: {}{}", &original[..at], 1990 + i, &original[end..])
+        } else {
+            format!("{original}\nModification {i} du banc d'essai.\n")
+        };
         let t = Instant::now();
         std::fs::write(&article, text).expect("write article");
         wait(&rx, "reload", Duration::from_secs(60));
