@@ -62,12 +62,13 @@ pub struct Page<F> {
     pub path: String,
     /// File name without extension (for `_index.md`, the folder name).
     pub slug: String,
-    /// The typed front matter.
-    pub front: F,
-    /// The Markdown body, turned into HTML.
-    pub body: Body,
+    /// The typed front matter. Shared: `serve` hands the same loaded page
+    /// to every rebuild that did not touch its file (see `load::cache`).
+    pub front: Arc<F>,
+    /// The Markdown body, turned into HTML (shared, like `front`).
+    pub body: Arc<Body>,
     /// Line (1-based) of each top-level front-matter key, for later diagnostics.
-    pub key_lines: BTreeMap<String, u32>,
+    pub key_lines: Arc<BTreeMap<String, u32>>,
     /// The whole source text, for excerpts in diagnostics.
     pub source: Arc<str>,
 }

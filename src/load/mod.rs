@@ -655,9 +655,9 @@ impl PageSpec<'_> {
         Ok(Page {
             path: path.to_string(),
             slug,
-            front,
-            body,
-            key_lines,
+            front: Arc::new(front),
+            body: Arc::new(body),
+            key_lines: Arc::new(key_lines),
             source: Arc::from(text),
         })
     }

@@ -226,11 +226,13 @@ mod tests {
         let page = Page {
             path: "content/programmes/x.md".into(),
             slug: "x".into(),
-            front: (),
+            front: std::sync::Arc::new(()),
             body: Default::default(),
-            key_lines: [("title".to_string(), 2), ("completion".to_string(), 3)]
-                .into_iter()
-                .collect(),
+            key_lines: std::sync::Arc::new(
+                [("title".to_string(), 2), ("completion".to_string(), 3)]
+                    .into_iter()
+                    .collect(),
+            ),
             source: source.into(),
         };
         assert_eq!(

@@ -316,12 +316,13 @@ mod tests {
         Page {
             path: "content/x.md".into(),
             slug: "x".into(),
-            front: (),
+            front: Default::default(),
             body: Default::default(),
-            key_lines: keys
-                .iter()
-                .map(|(k, l)| (k.to_string(), *l))
-                .collect::<BTreeMap<_, _>>(),
+            key_lines: Arc::new(
+                keys.iter()
+                    .map(|(k, l)| (k.to_string(), *l))
+                    .collect::<BTreeMap<_, _>>(),
+            ),
             source: Arc::from(source),
         }
     }
