@@ -169,9 +169,11 @@ fn mutated(r: &mut Rng, base: &[SourceFile]) -> Vec<SourceFile> {
         .collect();
     for _ in 0..1 + r.below(2) {
         let f = *r.pick(&texts);
+        let mut bytes = files[f].bytes.to_vec();
         for _ in 0..1 + r.below(3) {
-            mutate(r, &mut files[f].bytes);
+            mutate(r, &mut bytes);
         }
+        files[f].bytes = bytes.into();
     }
     files
 }

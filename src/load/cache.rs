@@ -12,7 +12,8 @@ use crate::model::Site;
 
 /// What one file gave the last time it was loaded.
 struct Entry {
-    bytes: Vec<u8>,
+    /// The file's bytes, shared with the caller's [`SourceFile`].
+    bytes: std::sync::Arc<[u8]>,
     base_path: String,
     result: FileLoad,
 }
@@ -47,7 +48,10 @@ impl LoadCache {
 
     fn hit(&self, f: &SourceFile, base_path: &str) -> Option<FileLoad> {
         let e = self.entries.get(&f.path)?;
-        (e.base_path == base_path && e.bytes == f.bytes).then(|| e.result.clone())
+        // An untouched file is the very buffer remembered (`serve` keeps
+        // the bytes of a file until it is saved again); otherwise compare.
+        let same = std::sync::Arc::ptr_eq(&e.bytes, &f.bytes) || e.bytes == f.bytes;
+        (e.base_path == base_path && same).then(|| e.result.clone())
     }
 }
 
@@ -95,7 +99,7 @@ mod tests {
     fn file(path: &str, text: &str) -> SourceFile {
         SourceFile {
             path: path.into(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().into(),
         }
     }
 
@@ -116,10 +120,19 @@ mod tests {
             .position(|f| f.path.starts_with("content/lettres/") && f.path.ends_with(".md"))
             .expect("an article");
         let path = files[i].path.clone();
-        let text = String::from_utf8(files[i].bytes.clone()).expect("utf-8");
+        let text = String::from_utf8(files[i].bytes.to_vec()).expect("utf-8");
         files[i] = file(&path, &format!("{text}\nUne phrase ajoutée.\n"));
         let (b, db) = load_site_cached(&files, &opts, &mut cache);
         assert_eq!(cache.last_misses(), 1);
+        // The same bytes in a new buffer (a file saved unchanged, or read
+        // again) are recognised too.
+        let mut again = files.clone();
+        again
+            .iter_mut()
+            .for_each(|f| f.bytes = f.bytes.to_vec().into());
+        let (b2, _) = load_site_cached(&again, &opts, &mut cache);
+        assert_eq!(cache.last_misses(), 0);
+        assert_eq!(format!("{b:?}"), format!("{b2:?}"));
         let (c, dc) = super::super::load_site(&files, &opts);
         assert_eq!(format!("{b:?}"), format!("{c:?}"));
         assert_eq!(format!("{:?}", db.sorted()), format!("{:?}", dc.sorted()));

@@ -30,8 +30,10 @@ use crate::schema::Key;
 pub struct SourceFile {
     /// Path relative to the site root, `/`-separated (`content/…`).
     pub path: String,
-    /// Raw bytes.
-    pub bytes: Vec<u8>,
+    /// Raw bytes, shared: `serve` keeps a file's bytes between rebuilds
+    /// until it is saved again, so that its load memo recognises an
+    /// untouched file by pointer, without comparing its bytes.
+    pub bytes: Arc<[u8]>,
 }
 
 /// Reads every file under `root/content` (the only I/O of this stage).
@@ -112,7 +114,7 @@ pub fn read_content_except(
             bytes
                 .map(|bytes| SourceFile {
                     path: rel.clone(),
-                    bytes,
+                    bytes: bytes.into(),
                 })
                 .map_err(|e| {
                     Diagnostic::error(rel, 0, 0, format!("lecture impossible : {}", io_french(&e)))
@@ -216,10 +218,14 @@ fn load_site_with(
     let base_path = base_path.unwrap_or_default();
     // An indexed parallel map collects straight into one vector of the
     // right size (a filter would gather pieces and copy them again).
-    let results: Vec<Option<(&str, FileLoad)>> = files
-        .par_iter()
-        .map(|f| (f.path != "content/site.yaml").then(|| (f.path.as_str(), load(f, &base_path))))
-        .collect();
+    let results: Vec<Option<(&str, FileLoad)>> = crate::timings::stage("load: files", || {
+        files
+            .par_iter()
+            .map(|f| {
+                (f.path != "content/site.yaml").then(|| (f.path.as_str(), load(f, &base_path)))
+            })
+            .collect()
+    });
     let mut site = Site {
         config: SiteConfig {
             title: String::new(),
@@ -676,7 +682,7 @@ pub fn read_config(root: &Path) -> Result<SiteConfig, Vec<Diagnostic>> {
     })?;
     load_config(&SourceFile {
         path: rel.to_string(),
-        bytes,
+        bytes: bytes.into(),
     })
 }
 

@@ -732,7 +732,7 @@ mod tests {
     fn src(path: &str, text: &str) -> SourceFile {
         SourceFile {
             path: path.to_string(),
-            bytes: text.as_bytes().to_vec(),
+            bytes: text.as_bytes().into(),
         }
     }
 

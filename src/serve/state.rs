@@ -192,11 +192,11 @@ impl Builder {
             .inputs
             .files
             .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .map(|f| (f.path.as_str(), &*f.bytes))
             .collect();
         let mut changed: Vec<String> = files
             .iter()
-            .filter(|f| old.get(f.path.as_str()) != Some(&f.bytes.as_slice()))
+            .filter(|f| old.get(f.path.as_str()) != Some(&&*f.bytes))
             .map(|f| f.path.clone())
             .collect();
         let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -224,14 +224,14 @@ impl Builder {
             .inputs
             .theme_files
             .iter()
-            .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+            .map(|f| (f.path.as_str(), &*f.bytes))
             .collect();
         if old.len() != files.len() || files.iter().any(|f| !old.contains_key(f.path.as_str())) {
             self.memo.structural = true;
         }
         let changed: Vec<String> = files
             .iter()
-            .filter(|f| old.get(f.path.as_str()) != Some(&f.bytes.as_slice()))
+            .filter(|f| old.get(f.path.as_str()) != Some(&&*f.bytes))
             .map(|f| format!("{THEME_ORIGIN}/{}", f.path))
             .collect();
         drop(old);
@@ -302,7 +302,7 @@ impl Builder {
         };
         match (read, at) {
             (Ok(bytes), Ok(i)) => {
-                if self.inputs.files[i].bytes == bytes {
+                if *self.inputs.files[i].bytes == *bytes {
                     return Vec::new();
                 }
                 if rel.ends_with(".md")
@@ -310,7 +310,7 @@ impl Builder {
                 {
                     self.body_edits.insert(rel.clone());
                 }
-                self.inputs.files[i].bytes = bytes;
+                self.inputs.files[i].bytes = bytes.into();
                 if rel == "content/site.yaml" {
                     self.memo.structural = true;
                 }
@@ -318,7 +318,7 @@ impl Builder {
             (Ok(bytes), Err(i)) => {
                 let file = SourceFile {
                     path: rel.clone(),
-                    bytes,
+                    bytes: bytes.into(),
                 };
                 self.inputs.files.insert(i, file);
                 self.memo.structural = true;

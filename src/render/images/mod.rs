@@ -166,10 +166,8 @@ pub struct Cache {
 /// cache when given (else everything is made in memory).
 pub fn process(plan: &Plan, files: &[SourceFile], cache_dir: Option<&Cache>) -> Processed {
     let start = Instant::now();
-    let by_path: HashMap<&str, &[u8]> = files
-        .iter()
-        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
-        .collect();
+    let by_path: HashMap<&str, &[u8]> =
+        files.iter().map(|f| (f.path.as_str(), &*f.bytes)).collect();
     let on_disk = cache_dir.and_then(|c| Some((c, c.sources.as_ref()?)));
     let memo = on_disk.map(|(c, _)| cache::KeyMemo::open(&c.dir));
     let task = crate::progress::task("Images", plan.needs.len() as u64);
@@ -277,7 +275,7 @@ fn memo_key(plan: &Plan, files: &[SourceFile], sources: &mut HashMap<String, (us
         }
         let bytes = files
             .binary_search_by(|f| f.path.as_str().cmp(&n.source))
-            .map_or(&[][..], |i| files[i].bytes.as_slice());
+            .map_or(&[][..], |i| &*files[i].bytes);
         let known = sources
             .get(&n.source)
             .filter(|(len, _)| *len == bytes.len());
