@@ -32,14 +32,34 @@ pub fn is_forbidden_char(c: char) -> bool {
 }
 
 /// The first forbidden character of `s` and its byte offset.
+///
+/// Scans bytes, decoding a character only where one could start: a
+/// control, DEL, `C2 80`–`C2 9F` (the C1 controls), or the lead byte of
+/// U+F000–U+FFFF and of the other planes (the non-characters). French
+/// text — accents, non-breaking spaces, guillemets, typographic
+/// apostrophes — is never decoded.
 pub fn forbidden_char(s: &str) -> Option<(usize, char)> {
-    // Fast path: plain ASCII text without controls.
-    if s.bytes()
-        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
-    {
-        return None;
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let suspect = match b[i] {
+            b'\t' | b'\n' | 0x20..=0x7e => false,
+            0x00..=0x1f | 0x7f => true,
+            0xc2 => b.get(i + 1).is_some_and(|&n| n < 0xa0),
+            0xef..=0xf4 => true,
+            // Other lead bytes, and continuation bytes (never suspects:
+            // a suspect is always at a character's first byte).
+            _ => false,
+        };
+        if suspect {
+            let c = s[i..].chars().next()?;
+            if is_forbidden_char(c) {
+                return Some((i, c));
+            }
+        }
+        i += 1;
     }
-    s.char_indices().find(|(_, c)| is_forbidden_char(*c))
+    None
 }
 
 /// `s` without its forbidden characters (a copy only when there are some).
@@ -405,6 +425,25 @@ mod tests {
             assert!(!is_forbidden_char(c), "{c:?}");
         }
         assert_eq!(forbidden_char("Titre\u{fffe}"), Some((5, '\u{fffe}')));
+        assert_eq!(forbidden_char("« Été » \u{a0}\u{85}"), Some((14, '\u{85}')));
+        assert_eq!(
+            forbidden_char("l’été\u{feff}\u{fdef}"),
+            Some((12, '\u{fdef}'))
+        );
+        assert_eq!(forbidden_char("😀\u{10ffff}"), Some((4, '\u{10ffff}')));
+        assert_eq!(forbidden_char("\u{9f}"), Some((0, '\u{9f}')));
+        assert_eq!(forbidden_char("\u{a0}\u{ff}\u{fffd}\u{f0000}"), None);
         assert_eq!(strip_forbidden("a\u{1}b\u{ffff}"), "ab");
+    }
+
+    proptest::proptest! {
+        /// The byte scan finds what decoding every character finds.
+        #[test]
+        fn forbidden_char_scan_matches_decoding(
+            s in "[a-zé« »’\u{a0}\u{0}-\u{1f}\u{7f}-\u{a0}\u{fdc0}-\u{fdf0}\u{fff0}-\u{ffff}\u{1f600}\u{1fffe}\u{10fffd}-\u{10ffff}]{0,40}"
+        ) {
+            let slow = s.char_indices().find(|(_, c)| is_forbidden_char(*c));
+            proptest::prop_assert_eq!(forbidden_char(&s), slow);
+        }
     }
 }
