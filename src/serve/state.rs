@@ -188,17 +188,22 @@ impl Builder {
                 return vec!["content".to_string()];
             }
         };
-        let old: HashMap<&str, &[u8]> = self
+        let old: HashMap<&str, &std::sync::Arc<[u8]>> = self
             .inputs
             .files
             .iter()
-            .map(|f| (f.path.as_str(), &*f.bytes))
+            .map(|f| (f.path.as_str(), &f.bytes))
             .collect();
-        let mut changed: Vec<String> = files
-            .iter()
-            .filter(|f| old.get(f.path.as_str()) != Some(&&*f.bytes))
-            .map(|f| f.path.clone())
-            .collect();
+        let mut files = files;
+        let mut changed = Vec::new();
+        for f in &mut files {
+            match old.get(f.path.as_str()) {
+                // Unchanged: keep the buffer the load memo holds, so that it
+                // still knows the file by pointer.
+                Some(o) if **o == f.bytes => f.bytes = std::sync::Arc::clone(o),
+                _ => changed.push(f.path.clone()),
+            }
+        }
         let now: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
         changed.extend(
             old.keys()
